@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { maskSecrets } from './mask-secrets.js';
+
+describe(maskSecrets.name, () => {
+  it('masks provider keys an upstream echoes back, keeping the last 4 characters', () => {
+    const sut = maskSecrets('Incorrect API key provided: sk-proj-abcdef123456wxyz. You can find your API key at …');
+    expect(sut).toBe('Incorrect API key provided: ****wxyz. You can find your API key at …');
+  });
+
+  it('masks Anthropic, Google and UniRoute keys, bearer tokens and key= query strings', () => {
+    const text = 'a sk-ant-api03-SECRETSECRET1234 b AIzaSyA-SECRETSECRET9876 c ur_SECRETSECRET5555 d Bearer abcdefghijklmnop e https://x/y?alt=sse&key=SECRETQUERY';
+    const sut = maskSecrets(text);
+    expect(sut).not.toMatch(/SECRET/);
+    expect(sut).toContain('Bearer ****');
+    expect(sut).toContain('&key=****');
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(maskSecrets('model not found: gpt-5-turbo')).toBe('model not found: gpt-5-turbo');
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Things that look like credentials: provider keys (`sk-…`, `sk-ant-…`, `AIza…`), UniRoute keys
+ * (`ur_…`), bearer tokens and JWTs. Upstream error messages sometimes echo the key they rejected
+ * ("Incorrect API key provided: sk-abc…"), so every upstream text goes through this before a client sees it.
+ */
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /\b(?:sk|pk|rk)-[A-Za-z0-9_\-*]{6,}/g,
+  /\bAIza[0-9A-Za-z_\-]{10,}/g,
+  /\bur_[A-Za-z0-9_\-]{6,}/g,
+  /\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*/g,
+  /(Bearer\s+)[A-Za-z0-9._\-~+/]{8,}=*/gi,
+  /([?&]key=)[^&\s"']+/gi,
+];
+
+/** Replaces every credential-looking token in `text` with a mask that keeps at most its last 4 characters. */
+export function maskSecrets(text: string): string {
+  let masked = text;
+  for (const pattern of SECRET_PATTERNS) {
+    masked = masked.replace(pattern, (match: string, prefix?: string) => {
+      if (typeof prefix === 'string' && match.startsWith(prefix)) return `${prefix}****`;
+      return `****${match.slice(-4)}`;
+    });
+  }
+  return masked;
+}
