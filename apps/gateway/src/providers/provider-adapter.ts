@@ -16,6 +16,15 @@ export interface UpstreamContext {
   readonly baseUrl: string;
 }
 
+/** What an adapter may know about a failed upstream call besides its status and body. */
+export interface UpstreamErrorContext extends Pick<UpstreamContext, 'keySource'> {
+  /**
+   * The upstream response headers, names in lower case. Optional so callers that have none can omit it;
+   * adapters copy rate-limit hints (`retry-after`, `retry-after-ms`) from it onto the `GatewayError`.
+   */
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
 /** The model as the provider knows it (any `provider/` prefix stripped). */
 export interface ResolvedModel {
   readonly model: string;
@@ -71,8 +80,11 @@ export interface ProviderAdapter<TStreamState = unknown> {
   /** Chunks still owed when the upstream stream ends (e.g. the usage chunk). Usually `[]`. */
   finishStream(state: TStreamState): string[];
 
-  /** An upstream error response as a client-safe `GatewayError` keeping the upstream status. */
-  toGatewayError(status: number, body: unknown, context: Pick<UpstreamContext, 'keySource'>): GatewayError;
+  /**
+   * An upstream error response as a client-safe `GatewayError` keeping the upstream status. `body` is the
+   * parsed JSON, or the raw text when the upstream did not send JSON; adapters accept both.
+   */
+  toGatewayError(status: number, body: unknown, context: UpstreamErrorContext): GatewayError;
 
   /** The provider's free authenticated list-models call (used by test-connection and `/v1/models`). */
   listModelsRequest(context: UpstreamContext): UpstreamRequest;

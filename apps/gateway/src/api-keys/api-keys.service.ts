@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { ApiKeyView, CreatedApiKey } from '@uniroute/shared';
+import { LRUCache } from 'lru-cache';
+import { IsNull, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { LastUsedRecorder } from '../usage/last-used.recorder.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+
+export const API_KEY_PREFIX = 'ur_';
+/** `ur_` plus 7 characters: enough to recognise a key in a list, far too little to guess it. */
+const DISPLAY_PREFIX_LENGTH = 10;
+const CACHE_SIZE = 50_000;
+
+@Injectable()
+export class ApiKeysService {
+  /** SHA-256 → caller, for keys seen recently: a warm gateway request does no database query. */
+  private readonly cache = new LRUCache<string, Principal>({ max: CACHE_SIZE });
+  /** Bumped on every invalidation: a lookup that raced a revocation must not re-cache the key. */
+  private generation = 0;
+
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
+    private readonly crypto: CryptoService,
+    private readonly lastUsed: LastUsedRecorder,
+    private readonly invalidation: CacheInvalidationService,
+  ) {
+    invalidation.subscribe(
+      (message) => {
+        if (message.kind !== 'api-key') return;
+        this.generation += 1;
+        this.cache.delete(message.keyHash);
+      },
+      () => {
+        this.generation += 1;
+        this.cache.clear();
+      },
+    );
+  }
+
+  async create(userId: string, name: string): Promise<CreatedApiKey> {
+    const key = `${API_KEY_PREFIX}${this.crypto.randomToken(32)}`;
+    const entity = await this.apiKeys.save(
+      this.apiKeys.create({ userId, name, keyHash: this.crypto.sha256(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) }),
+    );
+    return { id: entity.id, name: entity.name, key, prefix: entity.prefix, createdAt: entity.createdAt.toISOString() };
+  }
+
+  async list(userId: string): Promise<ApiKeyView[]> {
+    const entities = await this.apiKeys.find({ where: { userId }, order: { createdAt: 'DESC' } });
+    return entities.map((entity) => this.toView(entity));
+  }
+
+  /** Revokes at once: the row is marked and every replica drops the key from its cache. */
+  async revoke(userId: string, id: string): Promise<void> {
+    const entity = await this.apiKeys.findOneBy({ id, userId, revokedAt: IsNull() });
+    if (!entity) throw new GatewayError('not_found', 'No such API key.', { param: 'id' });
+    await this.apiKeys.update({ id: entity.id }, { revokedAt: new Date() });
+    await this.invalidation.publish({ kind: 'api-key', keyHash: entity.keyHash });
+  }
+
+  /** The caller behind a raw `ur_` key, or `null` for an unknown or revoked key. */
+  async authenticate(rawKey: string): Promise<Principal | null> {
+    if (!rawKey.startsWith(API_KEY_PREFIX)) return null;
+    const keyHash = this.crypto.sha256(rawKey);
+    let principal = this.cache.get(keyHash);
+    if (!principal) {
+      const generation = this.generation;
+      const entity = await this.apiKeys.findOne({ where: { keyHash, revokedAt: IsNull() }, select: { id: true, userId: true } });
+      if (!entity) return null;
+      principal = { userId: entity.userId, apiKeyId: entity.id };
+      if (generation === this.generation) this.cache.set(keyHash, principal);
+    }
+    this.lastUsed.record('api_keys', principal.apiKeyId!);
+    return principal;
+  }
+
+  private toView(entity: ApiKeyEntity): ApiKeyView {
+    return {
+      id: entity.id,
+      name: entity.name,
+      prefix: entity.prefix,
+      createdAt: entity.createdAt.toISOString(),
+      lastUsedAt: entity.lastUsedAt?.toISOString() ?? null,
+      revokedAt: entity.revokedAt?.toISOString() ?? null,
+    };
+  }
+}

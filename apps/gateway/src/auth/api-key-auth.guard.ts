@@ -1,0 +1,33 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { PRINCIPAL, type AuthenticatedRequest } from './principal.js';
+
+/** Reads the key from `Authorization: Bearer ur_…` or `x-api-key: ur_…` (what the official SDKs send). */
+export function readApiKey(headers: FastifyRequest['headers']): string | undefined {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+    return authorization.slice(7).trim();
+  }
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' ? apiKey.trim() : undefined;
+}
+
+/** Gateway routes (§5): a live UniRoute API key, looked up in memory once warm. */
+@Injectable()
+export class ApiKeyAuthGuard implements CanActivate {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    const key = readApiKey(request.headers);
+    if (!key) {
+      throw new GatewayError('invalid_api_key', 'Missing UniRoute API key. Send it as `Authorization: Bearer ur_…` or `x-api-key: ur_…`.');
+    }
+    const principal = await this.apiKeys.authenticate(key);
+    if (!principal) throw new GatewayError('invalid_api_key', 'Invalid or revoked UniRoute API key.');
+    request[PRINCIPAL] = principal;
+    return true;
+  }
+}

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ApiKeyAuthGuard } from './api-key-auth.guard.js';
+import { AuthController } from './auth.controller.js';
+import { GlobalAuthGuard, JwtAuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { JwtStrategy, SESSION_JWT_ALGORITHM } from './jwt.strategy.js';
+import { PasswordHasher } from './password-hasher.js';
+import { PRINCIPAL } from './principal.js';
+
+@Module({
+  imports: [
+    UsersModule,
+    ApiKeysModule,
+    RateLimitModule,
+    PassportModule.register({ property: PRINCIPAL, session: false }),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwt.secret,
+        signOptions: { algorithm: SESSION_JWT_ALGORITHM, expiresIn: config.jwt.ttlSeconds },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    PasswordHasher,
+    JwtStrategy,
+    JwtAuthGuard,
+    ApiKeyAuthGuard,
+    { provide: APP_GUARD, useClass: GlobalAuthGuard },
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,20 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
+/** Who is calling, as the guards established it. */
+export interface Principal {
+  readonly userId: string;
+  /** Set when the caller used a gateway API key. */
+  readonly apiKeyId?: string;
+}
+
+/** Request property the guards fill. */
+export const PRINCIPAL = 'principal';
+
+export type AuthenticatedRequest = { [PRINCIPAL]?: Principal };
+
+/** Injects the authenticated caller into a route handler. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>()[PRINCIPAL];
+  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
+  return principal;
+});

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProviderId } from '@uniroute/shared';
+import { envSchema, type Env } from './env.schema.js';
+import { loadDevSecrets } from './dev-secrets.js';
+import { parseMasterKeyRing, type MasterKeyRing } from './master-key-ring.js';
+
+/** Thrown for invalid configuration: `main.ts` prints its message as one line and exits. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Per-provider upstream settings. */
+export interface ProviderConfig {
+  readonly baseUrl: string;
+  /** The operator's server-level key, if any. Never logged. */
+  readonly serverKey: string | undefined;
+}
+
+/** The validated configuration: the only place the process environment is read. */
+export interface AppConfig {
+  readonly env: Env['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly database: { readonly url: string | undefined; readonly poolSize: number; readonly dataDir: string };
+  readonly masterKeys: MasterKeyRing;
+  readonly jwt: { readonly secret: string; readonly ttlSeconds: number };
+  readonly providers: Readonly<Record<ProviderId, ProviderConfig>>;
+  readonly allowServerKeyFallback: boolean;
+  readonly upstream: { readonly timeoutMs: number; readonly connectTimeoutMs: number; readonly connections: number };
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins: readonly string[];
+  readonly shutdownTimeoutMs: number;
+  readonly webDistDir: string;
+  /** Warnings to log once the logger exists (e.g. generated dev secrets). */
+  readonly startupWarnings: readonly string[];
+}
+
+/** The Nest injection token for `AppConfig`. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+/** Validates `environment` and resolves secrets; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const startupWarnings: string[] = [];
+
+  let masterKeySource = env.UNIROUTE_MASTER_KEYS ?? (env.UNIROUTE_MASTER_KEY ? `v1:${env.UNIROUTE_MASTER_KEY}` : undefined);
+  let jwtSecret = env.JWT_SECRET;
+  if (env.NODE_ENV === 'production') {
+    if (!masterKeySource) throw new ConfigError('Invalid configuration: UNIROUTE_MASTER_KEY is required when NODE_ENV=production (32 random bytes, base64)');
+    if (!jwtSecret) throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');
+  } else if (!masterKeySource || !jwtSecret) {
+    const devSecrets = loadDevSecrets(dataDir);
+    if (!masterKeySource) {
+      masterKeySource = `v1:${devSecrets.masterKey}`;
+      startupWarnings.push(
+        `UNIROUTE_MASTER_KEY is not set: using the development master key in ${devSecrets.masterKeyPath}. ` +
+          'Anyone who can read that file can decrypt every stored provider key. Set UNIROUTE_MASTER_KEY in production.',
+      );
+    }
+    if (!jwtSecret) {
+      jwtSecret = devSecrets.jwtSecret;
+      startupWarnings.push(`JWT_SECRET is not set: using the development secret in ${devSecrets.jwtSecretPath}.`);
+    }
+  }
+
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, dataDir },
+    masterKeys: parseMasterKeyRing(masterKeySource),
+    jwt: { secret: jwtSecret, ttlSeconds: env.SESSION_TTL_SECONDS },
+    providers: {
+      openai: { baseUrl: env.OPENAI_BASE_URL, serverKey: env.OPENAI_API_KEY },
+      anthropic: { baseUrl: env.ANTHROPIC_BASE_URL, serverKey: env.ANTHROPIC_API_KEY },
+      google: { baseUrl: env.GOOGLE_BASE_URL, serverKey: env.GOOGLE_API_KEY },
+    },
+    allowServerKeyFallback: env.ALLOW_SERVER_KEY_FALLBACK,
+    upstream: { timeoutMs: env.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS, connections: env.UPSTREAM_CONNECTIONS },
+    logLevel: env.LOG_LEVEL,
+    login: { maxAttempts: env.LOGIN_MAX_ATTEMPTS, windowSeconds: env.LOGIN_WINDOW_SECONDS },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
+    startupWarnings,
+  };
+}

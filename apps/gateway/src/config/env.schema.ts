@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInteger = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').positive('must be positive');
+
+const httpUrl = z
+  .url({ message: 'must be an http(s) URL' })
+  .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+/** A base64 string that decodes to exactly 32 bytes (an AES-256 key). */
+export const base64Key32 = z
+  .string()
+  .trim()
+  .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+    message: 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+  });
+
+/** `v2:<b64>,v1:<b64>`: the first entry is the current version. */
+const masterKeyRing = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      value.split(',').every((entry) => {
+        const match = /^v(\d+):(.+)$/.exec(entry.trim());
+        return match !== null && base64Key32.safeParse(match[2]).success;
+      }),
+    { message: 'must look like v2:<base64 32 bytes>,v1:<base64 32 bytes> (first = current)' },
+  )
+  .refine((value) => {
+    const versions = value.split(',').map((entry) => entry.trim().split(':')[0]);
+    return new Set(versions).size === versions.length;
+  }, 'must not repeat a version');
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/**
+ * Every environment variable the gateway reads, checked once at boot (CONTRACT §1).
+ * Unknown variables are ignored; a bad value stops start-up with one line naming it.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3000),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^postgres(ql)?:\/\/.+/.test(value), 'must be a postgres:// URL')
+    .transform((value) => (value === '' ? undefined : value))
+    .optional(),
+  DATABASE_POOL_SIZE: positiveInteger.max(200).default(10),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  UNIROUTE_MASTER_KEY: base64Key32.optional().or(z.literal('').transform(() => undefined)),
+  UNIROUTE_MASTER_KEYS: masterKeyRing.optional().or(z.literal('').transform(() => undefined)),
+  JWT_SECRET: optionalSecret.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
+  SESSION_TTL_SECONDS: positiveInteger.default(12 * 60 * 60),
+  OPENAI_API_KEY: optionalSecret,
+  ANTHROPIC_API_KEY: optionalSecret,
+  GOOGLE_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
+  ANTHROPIC_BASE_URL: httpUrl.default('https://api.anthropic.com'),
+  GOOGLE_BASE_URL: httpUrl.default('https://generativelanguage.googleapis.com'),
+  ALLOW_SERVER_KEY_FALLBACK: booleanString.default(true),
+  UPSTREAM_TIMEOUT_MS: positiveInteger.default(120_000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: positiveInteger.default(10_000),
+  UPSTREAM_CONNECTIONS: positiveInteger.default(256),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOGIN_MAX_ATTEMPTS: positiveInteger.default(10),
+  LOGIN_WINDOW_SECONDS: positiveInteger.default(15 * 60),
+  BODY_LIMIT_BYTES: positiveInteger.default(20 * 1024 * 1024),
+  CORS_ORIGINS: z.string().trim().default(''),
+  SHUTDOWN_TIMEOUT_MS: positiveInteger.default(30_000),
+  WEB_DIST_DIR: z.string().trim().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,126 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { GatewayError } from './common/errors/gateway-error.js';
+import { createLogger } from './common/logging/logger.js';
+import { NestPinoLogger } from './common/logging/nest-logger.js';
+import { loadConfig, type AppConfig } from './config/app-config.js';
+import { openDatabase } from './database/open-database.js';
+
+/** A started gateway. */
+export interface RunningApp {
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** `http://host:port` it listens on. */
+  readonly url: string;
+  /** Stops accepting, closes the app and its database (the embedded one included). */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** The environment to read (defaults to `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where log lines go (tests capture them to check redaction). */
+  readonly logDestination?: NodeJS.WritableStream;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds and starts the gateway: config → logger → database → Nest on Fastify → listen. */
+export async function createApp(options: CreateAppOptions = {}): Promise<RunningApp> {
+  const config = loadConfig(options.env ?? process.env);
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  for (const warning of config.startupWarnings) logger.warn(warning);
+
+  const database = await openDatabase(config);
+  let app: NestFastifyApplication;
+  try {
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.bodyLimitBytes,
+      // A caller's request id is kept when sane, so logs join up across services.
+      genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+        const header = request.headers['x-request-id'];
+        return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
+      },
+      return503OnClosing: true,
+    });
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, database, logger }), adapter, {
+      logger: new NestPinoLogger(logger),
+      abortOnError: false,
+    });
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors: ValidationError[]) => validationError(errors),
+    }),
+  );
+  installHttpHooks(app, logger);
+  if (existsSync(path.join(config.webDistDir, 'index.html'))) {
+    app.useStaticAssets({ root: config.webDistDir, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
+  } else {
+    logger.warn({ webDistDir: config.webDistDir }, 'settings SPA not built: `pnpm build` (or `pnpm start`) builds it');
+  }
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ url, database: database.embedded ? 'embedded PGlite' : 'PostgreSQL server' }, 'UniRoute gateway listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    config,
+    logger,
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await database.stop();
+      })()),
+  };
+}
+
+/** class-validator errors → one 400 in OpenAI's shape naming the first offending field. */
+function validationError(errors: ValidationError[]): GatewayError {
+  let error: ValidationError | undefined = errors[0];
+  const fieldPath: string[] = [];
+  while (error) {
+    fieldPath.push(error.property);
+    if (error.constraints) break;
+    error = error.children?.[0];
+  }
+  const message = error?.constraints ? Object.values(error.constraints)[0] : 'Invalid request body.';
+  return new GatewayError('validation_failed', message ?? 'Invalid request body.', { param: fieldPath.join('.') || undefined });
+}
+
+/** Request ids and one access-log line per request (no per-request child logger: that allocation is measurable at load). */
+function installHttpHooks(app: NestFastifyApplication, logger: Logger): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';
+    logger[level](
+      { reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+      'request completed',
+    );
+    done();
+  });
+}

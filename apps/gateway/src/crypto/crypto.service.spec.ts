@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parseMasterKeyRing } from '../config/master-key-ring.js';
+import { CryptoService, ProviderKeyDecryptionError } from './crypto.service.js';
+
+const keyV1 = randomBytes(32).toString('base64');
+const keyV2 = randomBytes(32).toString('base64');
+const alice = { userId: '11111111-1111-4111-8111-111111111111', provider: 'openai' } as const;
+const bob = { userId: '22222222-2222-4222-8222-222222222222', provider: 'openai' } as const;
+
+function service(ring: string): CryptoService {
+  return new CryptoService({ masterKeys: parseMasterKeyRing(ring) });
+}
+
+describe(CryptoService.name, () => {
+  const sut = service(`v1:${keyV1}`);
+
+  it('round-trips a provider key and never stores it in the clear', () => {
+    const sealed = sut.encryptProviderKey('sk-live-plaintext-1234', alice);
+    expect(sealed.keyVersion).toBe(1);
+    expect(sealed.ciphertext).not.toContain('plaintext');
+    expect(Buffer.from(sealed.ciphertext.replaceAll('.', ''), 'base64url').toString('latin1')).not.toContain('sk-live');
+    expect(sut.decryptProviderKey(sealed, alice)).toBe('sk-live-plaintext-1234');
+  });
+
+  it('uses a fresh nonce for every encryption', () => {
+    const first = sut.encryptProviderKey('sk-same', alice);
+    const second = sut.encryptProviderKey('sk-same', alice);
+    expect(first.ciphertext).not.toBe(second.ciphertext);
+    expect(first.ciphertext.split('.')[0]).not.toBe(second.ciphertext.split('.')[0]);
+  });
+
+  it('refuses a ciphertext moved to another user or another provider', () => {
+    const sealed = sut.encryptProviderKey('sk-alice', alice);
+    expect(() => sut.decryptProviderKey(sealed, bob)).toThrow(ProviderKeyDecryptionError);
+    expect(() => sut.decryptProviderKey(sealed, { ...alice, provider: 'anthropic' })).toThrow(ProviderKeyDecryptionError);
+  });
+
+  it('refuses a tampered ciphertext', () => {
+    const sealed = sut.encryptProviderKey('sk-alice', alice);
+    const [nonce, tag, body] = sealed.ciphertext.split('.') as [string, string, string];
+    const flipped = Buffer.from(body, 'base64url');
+    flipped[0] = flipped[0]! ^ 0x01;
+    expect(() => sut.decryptProviderKey({ ...sealed, ciphertext: [nonce, tag, flipped.toString('base64url')].join('.') }, alice)).toThrow(
+      ProviderKeyDecryptionError,
+    );
+    expect(() => sut.decryptProviderKey({ ...sealed, ciphertext: 'garbage' }, alice)).toThrow(ProviderKeyDecryptionError);
+  });
+
+  it('decrypts old versions with a rotated ring and encrypts with the current one', () => {
+    const old = sut.encryptProviderKey('sk-old', alice);
+    const rotated = service(`v2:${keyV2},v1:${keyV1}`);
+    expect(rotated.currentKeyVersion).toBe(2);
+    expect(rotated.decryptProviderKey(old, alice)).toBe('sk-old');
+    expect(rotated.encryptProviderKey('sk-new', alice).keyVersion).toBe(2);
+  });
+
+  it('reports a key whose master key left the ring as undecryptable', () => {
+    const sealed = service(`v2:${keyV2}`).encryptProviderKey('sk-x', alice);
+    expect(() => sut.decryptProviderKey(sealed, alice)).toThrow(/v2 is not in the key ring/);
+  });
+
+  it('hashes API keys with SHA-256', () => {
+    expect(sut.sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});

@@ -1,0 +1,95 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ProviderId } from '@uniroute/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { MasterKeyRing } from '../config/master-key-ring.js';
+
+/** Whose key a ciphertext belongs to: bound into it as associated data, and the HKDF salt. */
+export interface ProviderKeyOwner {
+  readonly userId: string;
+  readonly provider: ProviderId;
+}
+
+/** A sealed provider key as stored: `iv.authTag.ciphertext` (base64url) and the master key version. */
+export interface SealedProviderKey {
+  readonly ciphertext: string;
+  readonly keyVersion: number;
+}
+
+/** The ciphertext does not authenticate: tampered, moved to another row, or its master key is gone. */
+export class ProviderKeyDecryptionError extends Error {
+  override name = 'ProviderKeyDecryptionError';
+}
+
+const ALGORITHM = 'aes-256-gcm';
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HKDF_INFO = 'uniroute/provider-key/v1';
+
+/**
+ * The only place that touches node:crypto (STYLE §1). Provider keys: AES-256-GCM with a fresh
+ * 96-bit nonce per encryption, under a per-user data key derived from the master key with
+ * HKDF-SHA256 (user id as salt), and the user id and provider as associated data, so a ciphertext
+ * copied to another row or user fails to authenticate.
+ */
+@Injectable()
+export class CryptoService {
+  private readonly ring: MasterKeyRing;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'masterKeys'>) {
+    this.ring = config.masterKeys;
+  }
+
+  get currentKeyVersion(): number {
+    return this.ring.currentVersion;
+  }
+
+  /** Hex SHA-256, for API-key lookups (the key itself is never stored). */
+  sha256(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
+  }
+
+  /** `bytes` random bytes as base64url. */
+  randomToken(bytes: number): string {
+    return randomBytes(bytes).toString('base64url');
+  }
+
+  encryptProviderKey(plaintext: string, owner: ProviderKeyOwner): SealedProviderKey {
+    const keyVersion = this.ring.currentVersion;
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv(ALGORITHM, this.dataKey(keyVersion, owner.userId), nonce, { authTagLength: TAG_BYTES });
+    cipher.setAAD(associatedData(owner));
+    const encrypted = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const ciphertext = [nonce, cipher.getAuthTag(), encrypted].map((part) => part.toString('base64url')).join('.');
+    return { ciphertext, keyVersion };
+  }
+
+  /** @throws ProviderKeyDecryptionError when the ciphertext does not authenticate for `owner`. */
+  decryptProviderKey(sealed: SealedProviderKey, owner: ProviderKeyOwner): string {
+    const parts = sealed.ciphertext.split('.');
+    if (parts.length !== 3) throw new ProviderKeyDecryptionError('malformed ciphertext');
+    const [nonce, tag, encrypted] = parts.map((part) => Buffer.from(part, 'base64url')) as [Buffer, Buffer, Buffer];
+    if (nonce.length !== NONCE_BYTES || tag.length !== TAG_BYTES) throw new ProviderKeyDecryptionError('malformed ciphertext');
+    if (!this.ring.keys.has(sealed.keyVersion)) {
+      throw new ProviderKeyDecryptionError(`master key v${sealed.keyVersion} is not in the key ring`);
+    }
+    try {
+      const decipher = createDecipheriv(ALGORITHM, this.dataKey(sealed.keyVersion, owner.userId), nonce, { authTagLength: TAG_BYTES });
+      decipher.setAAD(associatedData(owner));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(encrypted), decipher.final()]).toString('utf8');
+    } catch {
+      throw new ProviderKeyDecryptionError('ciphertext failed authentication');
+    }
+  }
+
+  private dataKey(version: number, userId: string): Buffer {
+    const masterKey = this.ring.keys.get(version);
+    if (!masterKey) throw new ProviderKeyDecryptionError(`master key v${version} is not in the key ring`);
+    return Buffer.from(hkdfSync('sha256', masterKey, Buffer.from(userId, 'utf8'), HKDF_INFO, 32));
+  }
+}
+
+function associatedData(owner: ProviderKeyOwner): Buffer {
+  return Buffer.from(`uniroute:user-provider-key:${owner.userId}:${owner.provider}`, 'utf8');
+}

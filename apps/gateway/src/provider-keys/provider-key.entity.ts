@@ -1,0 +1,42 @@
+import type { ProviderId } from '@uniroute/shared';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A user's own provider key (§4), AES-256-GCM encrypted; `keyVersion` names the master key used. */
+@Entity({ name: 'user_provider_keys' })
+export class ProviderKeyEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'varchar', length: 50 })
+  provider: ProviderId;
+
+  @Column({ name: 'api_key_encrypted', type: 'text' })
+  apiKeyEncrypted: string;
+
+  @Column({ name: 'key_version', type: 'integer' })
+  keyVersion: number;
+
+  @Column({ name: 'key_last4', type: 'varchar', length: 4 })
+  keyLast4: string;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ name: 'last_tested_at', type: 'timestamptz', nullable: true })
+  lastTestedAt: Date | null;
+
+  @Column({ name: 'last_test_ok', type: 'boolean', nullable: true })
+  lastTestOk: boolean | null;
+}

@@ -1,0 +1,5 @@
+import { CreateUsersAndApiKeys1732700000000 } from './1732700000000-CreateUsersAndApiKeys.js';
+import { CreateUserProviderKeys1732700000001 } from './1732700000001-CreateUserProviderKeys.js';
+
+/** Every migration in order; the gateway runs the pending ones on start. */
+export const ALL_MIGRATIONS = [CreateUsersAndApiKeys1732700000000, CreateUserProviderKeys1732700000001];
