@@ -1,0 +1,132 @@
+import { computed, type ComputedRef } from 'vue';
+import { storeToRefs } from 'pinia';
+import {
+  PROVIDER_IDS,
+  PROVIDER_LABELS,
+  type ProviderId,
+  type ProviderKeyView,
+  type ProviderStatus,
+} from '@uniroute/shared';
+import { useProviderKeysStore } from '@/stores/provider-keys';
+
+/** How a tone maps onto the design system's badge/alert variants. */
+export type Tone = 'success' | 'neutral' | 'warning' | 'danger';
+
+/** Which credential the gateway will use for this provider's requests, and how to say it. */
+export interface ProviderCoverage {
+  kind:
+    | 'user-key'
+    | 'user-key-rejected'
+    | 'user-key-unusable'
+    | 'server-key'
+    | 'no-key'
+    | 'unknown';
+  tone: Tone;
+  message: string;
+}
+
+/** Everything one provider card renders. */
+export interface ProviderCardModel {
+  provider: ProviderId;
+  label: string;
+  key: ProviderKeyView | null;
+  status: ProviderStatus | null;
+  coverage: ProviderCoverage;
+  /** Where to create a key at the provider, for the "Get a key" link. */
+  consoleUrl: string;
+}
+
+/** Provider dashboards where users create (and revoke) their keys. */
+export const PROVIDER_CONSOLE_URLS: Readonly<Record<ProviderId, string>> = {
+  openai: 'https://platform.openai.com/api-keys',
+  anthropic: 'https://console.anthropic.com/settings/keys',
+  google: 'https://aistudio.google.com/apikey',
+};
+
+/**
+ * Says which key the gateway uses for a provider. Mirrors the gateway's resolution order
+ * (CONTRACT §5): the user's active key, else the server's key if the operator allows it, else fail.
+ * Computed locally so the line changes the moment a key is added, switched off or deleted.
+ */
+export function describeCoverage(
+  provider: ProviderId,
+  key: ProviderKeyView | null,
+  status: ProviderStatus | null,
+): ProviderCoverage {
+  const label = PROVIDER_LABELS[provider];
+  if (key?.isActive) {
+    if (!key.usable) {
+      return {
+        kind: 'user-key-unusable',
+        tone: 'danger',
+        message: `Your key can no longer be decrypted — requests to ${label} will fail until you replace it.`,
+      };
+    }
+    if (key.lastTestOk === false) {
+      return {
+        kind: 'user-key-rejected',
+        tone: 'danger',
+        message: `Your key is used, but ${label} rejected it — requests will fail until you replace it.`,
+      };
+    }
+    return { kind: 'user-key', tone: 'success', message: `Your key is used for ${label} requests.` };
+  }
+
+  const prefix = key ? 'Key inactive' : 'No key';
+  if (!status) {
+    return {
+      kind: 'unknown',
+      tone: 'neutral',
+      message: key
+        ? `${prefix}: turn it on to use your own key for ${label}.`
+        : `${prefix}: add one to use your own key for ${label}.`,
+    };
+  }
+  if (status.serverKeyConfigured && status.fallbackAllowed) {
+    return { kind: 'server-key', tone: 'neutral', message: `${prefix}: requests use the server's key.` };
+  }
+  return {
+    kind: 'no-key',
+    tone: 'warning',
+    message: key
+      ? `${prefix}: requests to ${label} will fail — turn it on or replace it.`
+      : `${prefix}: requests to ${label} will fail — add one.`,
+  };
+}
+
+/** The provider-keys page's view of the store: one card model per provider, in display order. */
+export function useProviderKeys(): {
+  cards: ComputedRef<ProviderCardModel[]>;
+  loading: ComputedRef<boolean>;
+  loaded: ComputedRef<boolean>;
+  error: ComputedRef<string | null>;
+  statusesError: ComputedRef<string | null>;
+  load: () => Promise<void>;
+} {
+  const store = useProviderKeysStore();
+  const { keys, statuses, loading, loaded, error, statusesError } = storeToRefs(store);
+
+  const cards = computed<ProviderCardModel[]>(() =>
+    PROVIDER_IDS.map((provider) => {
+      const key = keys.value.find((candidate) => candidate.provider === provider) ?? null;
+      const status = statuses.value.find((candidate) => candidate.provider === provider) ?? null;
+      return {
+        provider,
+        label: PROVIDER_LABELS[provider],
+        key,
+        status,
+        coverage: describeCoverage(provider, key, status),
+        consoleUrl: PROVIDER_CONSOLE_URLS[provider],
+      };
+    }),
+  );
+
+  return {
+    cards,
+    loading: computed(() => loading.value),
+    loaded: computed(() => loaded.value),
+    error: computed(() => error.value),
+    statusesError: computed(() => statusesError.value),
+    load: () => store.hydrate(),
+  };
+}

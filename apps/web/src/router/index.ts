@@ -1,0 +1,103 @@
+import type { Pinia } from 'pinia';
+import {
+  createRouter,
+  createWebHistory,
+  type RouteRecordRaw,
+  type Router,
+  type RouterHistory,
+} from 'vue-router';
+import { useAuthStore } from '@/stores/auth';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Only for a signed-in user; others go to /login?redirect=… */
+    requiresAuth?: boolean;
+    /** Only for signed-out visitors (login, register); others go to the settings. */
+    guestOnly?: boolean;
+    /** The document title, before "· UniRoute". */
+    title?: string;
+  }
+}
+
+/** Every page of the SPA. The gateway serves index.html for all of them (history mode). */
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: { name: 'provider-keys' } },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/LoginView.vue'),
+    meta: { guestOnly: true, title: 'Log in' },
+  },
+  {
+    path: '/register',
+    name: 'register',
+    component: () => import('@/views/RegisterView.vue'),
+    meta: { guestOnly: true, title: 'Create account' },
+  },
+  { path: '/settings', redirect: { name: 'provider-keys' } },
+  {
+    path: '/settings/provider-keys',
+    name: 'provider-keys',
+    component: () => import('@/views/settings/ProviderKeys.vue'),
+    meta: { requiresAuth: true, title: 'Provider keys' },
+  },
+  {
+    path: '/settings/api-keys',
+    name: 'api-keys',
+    component: () => import('@/views/settings/ApiKeys.vue'),
+    meta: { requiresAuth: true, title: 'API keys' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { title: 'Not found' },
+  },
+];
+
+/** Creates the router with its guards; tests pass a memory history and their own pinia. */
+export function createAppRouter(options: { pinia: Pinia; history?: RouterHistory }): Router {
+  const router = createRouter({
+    history: options.history ?? createWebHistory(import.meta.env.BASE_URL),
+    routes,
+    scrollBehavior: (_to, _from, savedPosition) => savedPosition ?? { top: 0 },
+  });
+
+  router.beforeEach(async (to) => {
+    const auth = useAuthStore(options.pinia);
+    if (auth.isAuthenticated && auth.hasExpired()) auth.clearSession();
+
+    if (to.meta.requiresAuth) {
+      if (!auth.isAuthenticated) return { name: 'login', query: { redirect: to.fullPath } };
+      if (!auth.user) {
+        // First page load: confirm the stored token still works and learn the email for the shell.
+        // A 401 clears the session (HTTP interceptor); a network error keeps it and the page reports it.
+        await auth.fetchUser().catch(() => undefined);
+        if (!auth.isAuthenticated) return { name: 'login', query: { redirect: to.fullPath, reason: 'expired' } };
+      }
+      return true;
+    }
+
+    if (to.meta.guestOnly && auth.isAuthenticated) return { name: 'provider-keys' };
+    return true;
+  });
+
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · UniRoute` : 'UniRoute';
+  });
+
+  return router;
+}
+
+/**
+ * What a 401 on an authenticated call does: forget the session and, if the user is on a page
+ * that needs one, send them to log in and come back. During the very first navigation the
+ * guard itself redirects (the current route is still the start location, which needs no session).
+ */
+export function handleSessionExpired(router: Router, pinia: Pinia): void {
+  const auth = useAuthStore(pinia);
+  auth.clearSession();
+  const current = router.currentRoute.value;
+  if (!current.meta.requiresAuth) return;
+  void router.replace({ name: 'login', query: { redirect: current.fullPath, reason: 'expired' } });
+}

@@ -1,0 +1,169 @@
+import { defineStore } from 'pinia';
+import type {
+  ProviderId,
+  ProviderKeyTestResult,
+  ProviderKeyView,
+  ProviderStatus,
+} from '@uniroute/shared';
+import * as providerKeysApi from '@/api/provider-keys';
+import { apiErrorMessage, apiErrorStatus } from '@/api/http';
+
+interface ProviderKeysState {
+  /** The user's stored keys as the server shows them (masked). Never a plaintext key. */
+  keys: ProviderKeyView[];
+  statuses: ProviderStatus[];
+  loading: boolean;
+  loaded: boolean;
+  /** Why the keys could not be loaded; the page shows it with a retry. */
+  error: string | null;
+  /** Why the fallback statuses could not be loaded; the cards still work without them. */
+  statusesError: string | null;
+}
+
+/** Options for saving a key. */
+export interface SaveProviderKeyOptions {
+  /** Ask the server to test the key with the provider first (422 if rejected). */
+  validate?: boolean;
+}
+
+/**
+ * The user's BYOK provider keys. Plaintext keys pass through `add`/`replaceKey` as arguments
+ * straight to the API and are never assigned to state.
+ */
+export const useProviderKeysStore = defineStore('provider-keys', {
+  state: (): ProviderKeysState => ({
+    keys: [],
+    statuses: [],
+    loading: false,
+    loaded: false,
+    error: null,
+    statusesError: null,
+  }),
+
+  getters: {
+    keyFor:
+      (state) =>
+      (provider: ProviderId): ProviderKeyView | null =>
+        state.keys.find((key) => key.provider === provider) ?? null,
+    statusFor:
+      (state) =>
+      (provider: ProviderId): ProviderStatus | null =>
+        state.statuses.find((status) => status.provider === provider) ?? null,
+  },
+
+  actions: {
+    /** Loads keys and fallback statuses together; only a failure to load the keys is fatal. */
+    async hydrate(): Promise<void> {
+      this.loading = true;
+      this.error = null;
+      const [keys, statuses] = await Promise.allSettled([
+        providerKeysApi.listProviderKeys(),
+        providerKeysApi.listProviderStatuses(),
+      ]);
+      if (keys.status === 'fulfilled') {
+        this.keys = keys.value;
+        this.loaded = true;
+      } else {
+        this.error = apiErrorMessage(keys.reason);
+      }
+      if (statuses.status === 'fulfilled') {
+        this.statuses = statuses.value;
+        this.statusesError = null;
+      } else {
+        this.statusesError = apiErrorMessage(statuses.reason);
+      }
+      this.loading = false;
+    },
+
+    dehydrate(): void {
+      this.$reset();
+    },
+
+    async add(provider: ProviderId, apiKey: string, options: SaveProviderKeyOptions = {}): Promise<ProviderKeyView> {
+      const view = await providerKeysApi.createProviderKey({
+        provider,
+        apiKey,
+        ...(options.validate ? { validate: true } : {}),
+      });
+      this.upsert(view);
+      void this.refreshStatuses();
+      return view;
+    },
+
+    async replaceKey(
+      provider: ProviderId,
+      apiKey: string,
+      options: SaveProviderKeyOptions = {},
+    ): Promise<ProviderKeyView> {
+      const view = await providerKeysApi.updateProviderKey(provider, {
+        apiKey,
+        ...(options.validate ? { validate: true } : {}),
+      });
+      this.upsert(view);
+      void this.refreshStatuses();
+      return view;
+    },
+
+    /** Switches a key on or off at once, and puts it back if the server refuses. */
+    async setActive(provider: ProviderId, isActive: boolean): Promise<ProviderKeyView> {
+      const index = this.keys.findIndex((key) => key.provider === provider);
+      const previous = index >= 0 ? this.keys[index] : undefined;
+      if (index >= 0 && previous) this.keys[index] = { ...previous, isActive };
+      try {
+        const view = await providerKeysApi.updateProviderKey(provider, { isActive });
+        this.upsert(view);
+        void this.refreshStatuses();
+        return view;
+      } catch (error) {
+        if (previous) this.upsert(previous);
+        throw error;
+      }
+    },
+
+    /** Removes a key at once, and puts it back where it was if the server refuses. */
+    async remove(provider: ProviderId): Promise<void> {
+      const index = this.keys.findIndex((key) => key.provider === provider);
+      const previous = index >= 0 ? this.keys[index] : undefined;
+      if (index >= 0) this.keys.splice(index, 1);
+      try {
+        await providerKeysApi.deleteProviderKey(provider);
+      } catch (error) {
+        // 404: it is already gone (another tab); that is what the user asked for.
+        if (apiErrorStatus(error) !== 404) {
+          if (previous && !this.keys.some((key) => key.provider === provider)) {
+            this.keys.splice(Math.min(index, this.keys.length), 0, previous);
+          }
+          throw error;
+        }
+      }
+      void this.refreshStatuses();
+    },
+
+    /** Asks the server to try the stored key against the provider, and records the outcome on the key. */
+    async test(provider: ProviderId): Promise<ProviderKeyTestResult> {
+      const result = await providerKeysApi.testProviderKey(provider);
+      const key = this.keys.find((candidate) => candidate.provider === provider);
+      if (key) {
+        key.lastTestOk = result.ok;
+        key.lastTestedAt = new Date().toISOString();
+      }
+      return result;
+    },
+
+    /** Refetches the fallback statuses after a change; failures keep the previous ones. */
+    async refreshStatuses(): Promise<void> {
+      try {
+        this.statuses = await providerKeysApi.listProviderStatuses();
+        this.statusesError = null;
+      } catch {
+        // Not worth an error on screen: the cards compute the fallback line from the last statuses.
+      }
+    },
+
+    upsert(view: ProviderKeyView): void {
+      const index = this.keys.findIndex((key) => key.provider === view.provider);
+      if (index >= 0) this.keys[index] = view;
+      else this.keys.push(view);
+    },
+  },
+});
