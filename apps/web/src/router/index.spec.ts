@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { AxiosError, type AxiosAdapter } from 'axios';
+import { createMemoryHistory, type Router } from 'vue-router';
+import { http, onUnauthorized } from '@/api/http';
+import { SESSION_STORAGE_KEY, writeSession } from '@/api/session';
+import { useAuthStore } from '@/stores/auth';
+import { createAppRouter, handleSessionExpired } from './index';
+
+const user = { id: 'u1', email: 'ada@example.com', createdAt: '2025-01-01T00:00:00.000Z' };
+
+function serve(status: number, data: unknown): AxiosAdapter {
+  return async (config) => {
+    const response = { status, statusText: String(status), data, headers: {}, config };
+    if (status >= 400) throw new AxiosError('failed', 'ERR_BAD_REQUEST', config, {}, response);
+    return response;
+  };
+}
+
+describe('createAppRouter', () => {
+  let pinia: Pinia;
+  let sut: Router;
+  let unregister: () => void;
+  const originalAdapter = http.defaults.adapter;
+
+  beforeEach(() => {
+    localStorage.clear();
+    pinia = createPinia();
+    setActivePinia(pinia);
+    sut = createAppRouter({ pinia, history: createMemoryHistory() });
+    unregister = onUnauthorized(() => handleSessionExpired(sut, pinia));
+  });
+
+  afterEach(() => {
+    unregister();
+    http.defaults.adapter = originalAdapter;
+  });
+
+  it('sends a visitor without a session to login, remembering where they wanted to go', async () => {
+    await sut.push('/settings/api-keys');
+
+    expect(sut.currentRoute.value.name).toBe('login');
+    expect(sut.currentRoute.value.query.redirect).toBe('/settings/api-keys');
+  });
+
+  it('redirects / to the provider keys page', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+
+    await sut.push('/');
+
+    expect(sut.currentRoute.value.fullPath).toBe('/settings/provider-keys');
+  });
+
+  it('keeps a signed-in user away from login and register', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+
+    await sut.push('/login');
+    expect(sut.currentRoute.value.name).toBe('provider-keys');
+
+    await sut.push('/register');
+    expect(sut.currentRoute.value.name).toBe('provider-keys');
+  });
+
+  it('shows the not-found page for unknown paths', async () => {
+    await sut.push('/no/such/page');
+
+    expect(sut.currentRoute.value.name).toBe('not-found');
+  });
+
+  it('drops an expired session before it is used', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: Date.now() - 1 });
+
+    await sut.push('/settings/provider-keys');
+
+    expect(sut.currentRoute.value.name).toBe('login');
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('on first load, checks a stored token with /auth/me and learns the email', async () => {
+    writeSession({ accessToken: 'jwt', user: null, expiresAt: null });
+    http.defaults.adapter = serve(200, user);
+
+    await sut.push('/settings/provider-keys');
+
+    expect(sut.currentRoute.value.name).toBe('provider-keys');
+    expect(useAuthStore(pinia).user?.email).toBe('ada@example.com');
+  });
+
+  it('on first load, a rejected token ends the session and goes to login', async () => {
+    writeSession({ accessToken: 'revoked.jwt', user: null, expiresAt: null });
+    http.defaults.adapter = serve(401, { error: { message: 'Unauthorized', type: 'authentication_error', code: 'unauthenticated', param: null } });
+
+    await sut.push('/settings/api-keys');
+
+    expect(sut.currentRoute.value.name).toBe('login');
+    expect(sut.currentRoute.value.query).toEqual({ redirect: '/settings/api-keys', reason: 'expired' });
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('a 401 on a settings page clears the session and sends the user to login', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+    await sut.push('/settings/provider-keys?tab=1');
+    http.defaults.adapter = serve(401, { error: { message: 'Session expired', type: 'authentication_error', code: 'unauthenticated', param: null } });
+
+    await expect(http.get('/admin/provider-keys')).rejects.toThrow();
+    await vi.waitFor(() => expect(sut.currentRoute.value.name).toBe('login'));
+
+    expect(sut.currentRoute.value.query.redirect).toBe('/settings/provider-keys?tab=1');
+    expect(useAuthStore(pinia).isAuthenticated).toBe(false);
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+});

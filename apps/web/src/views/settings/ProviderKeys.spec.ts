@@ -1,0 +1,370 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createTestingPinia } from '@pinia/testing';
+import type { ProviderKeyView } from '@uniroute/shared';
+import * as providerKeysApi from '@/api/provider-keys';
+import { deferred, openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import ProviderKeys from './ProviderKeys.vue';
+
+vi.mock('@/api/provider-keys');
+
+const api = vi.mocked(providerKeysApi);
+const PLAINTEXT = 'sk-proj-PLAINTEXT-secret-value-9f3c';
+
+let wrapper: VueWrapper | undefined;
+
+async function mountSut(): Promise<VueWrapper> {
+  wrapper = mount(ProviderKeys, {
+    attachTo: document.body,
+    global: { plugins: [createTestingPinia({ stubActions: false, createSpy: vi.fn })] },
+  });
+  await flushPromises();
+  return wrapper;
+}
+
+function byTestId(sut: VueWrapper, testId: string) {
+  return sut.get(`[data-testid="${testId}"]`);
+}
+
+function has(sut: VueWrapper, testId: string): boolean {
+  return sut.find(`[data-testid="${testId}"]`).exists();
+}
+
+async function typeKeyAndSave(sut: VueWrapper, provider: string, value: string, validate = false): Promise<void> {
+  await byTestId(sut, `provider-key-input-${provider}`).setValue(value);
+  if (validate) await byTestId(sut, `provider-key-validate-${provider}`).setValue(true);
+  await byTestId(sut, `provider-key-form-${provider}`).trigger('submit');
+}
+
+describe('ProviderKeys', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    api.listProviderKeys.mockResolvedValue([]);
+    api.listProviderStatuses.mockResolvedValue([
+      providerStatus('openai', { serverKeyConfigured: false }),
+      providerStatus('anthropic', { serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: true }),
+      providerStatus('google', { serverKeyConfigured: true, fallbackAllowed: false }),
+    ]);
+  });
+
+  afterEach(() => {
+    wrapper?.unmount();
+    wrapper = undefined;
+  });
+
+  it('shows a loading state, then one card per provider', async () => {
+    const keys = deferred<ProviderKeyView[]>();
+    api.listProviderKeys.mockReturnValue(keys.promise);
+    wrapper = mount(ProviderKeys, {
+      global: { plugins: [createTestingPinia({ stubActions: false, createSpy: vi.fn })] },
+    });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="provider-keys-loading"]').exists()).toBe(true);
+
+    keys.resolve([]);
+    await flushPromises();
+
+    expect(wrapper.find('[data-testid="provider-keys-loading"]').exists()).toBe(false);
+    for (const provider of ['openai', 'anthropic', 'google']) {
+      expect(wrapper.find(`[data-testid="provider-card-${provider}"]`).exists()).toBe(true);
+    }
+  });
+
+  it('says "Not configured" and how requests fall back, per provider status', async () => {
+    const sut = await mountSut();
+
+    for (const provider of ['openai', 'anthropic', 'google']) {
+      expect(byTestId(sut, `provider-not-configured-${provider}`).text()).toBe('Not configured');
+      expect(has(sut, `provider-add-button-${provider}`)).toBe(true);
+      expect(sut.find(`[data-testid="provider-encryption-badge-${provider}"]`).exists()).toBe(false);
+    }
+    expect(byTestId(sut, 'provider-fallback-openai').text()).toBe('No key: requests to OpenAI will fail — add one.');
+    expect(byTestId(sut, 'provider-fallback-anthropic').text()).toBe("No key: requests use the server's key.");
+    // A server key exists, but the operator forbids falling back to it.
+    expect(byTestId(sut, 'provider-fallback-google').text()).toBe(
+      'No key: requests to Google Gemini will fail — add one.',
+    );
+  });
+
+  it('shows a stored key masked, its encryption, activity and that it is used', async () => {
+    api.listProviderKeys.mockResolvedValue([
+      providerKeyView({ lastUsedAt: new Date(Date.now() - 3 * 60 * 60 * 1000).toISOString() }),
+    ]);
+    const sut = await mountSut();
+
+    expect(byTestId(sut, 'provider-masked-key-openai').text()).toBe('••••••••a1b2');
+    expect(byTestId(sut, 'provider-encryption-badge-openai').text()).toBe('Encrypted · AES-256-GCM');
+    expect(byTestId(sut, 'provider-fallback-openai').text()).toBe('Your key is used for OpenAI requests.');
+    expect(byTestId(sut, 'provider-last-used-openai').text()).toBe('3 hours ago');
+    const updated = byTestId(sut, 'provider-updated-at-openai').get('time');
+    expect(updated.attributes('datetime')).toBe('2025-01-02T10:00:00.000Z');
+    expect(updated.attributes('title')).toMatch(/2025/);
+    expect(byTestId(sut, 'provider-active-toggle-openai').attributes('aria-checked')).toBe('true');
+    expect(sut.find('[data-testid="provider-not-configured-openai"]').exists()).toBe(false);
+  });
+
+  it('adds a key without leaving the plaintext in the page', async () => {
+    const saved = deferred<ProviderKeyView>();
+    api.createProviderKey.mockReturnValue(saved.promise);
+    const sut = await mountSut();
+
+    await byTestId(sut, 'provider-add-button-openai').trigger('click');
+    const input = byTestId(sut, 'provider-key-input-openai');
+    expect(input.attributes('type')).toBe('password');
+    expect(input.attributes('autocomplete')).toBe('off');
+    await typeKeyAndSave(sut, 'openai', `  ${PLAINTEXT}\n`, true);
+
+    expect(api.createProviderKey).toHaveBeenCalledWith({ provider: 'openai', apiKey: PLAINTEXT, validate: true });
+    // Cleared as soon as the request is on its way.
+    expect((input.element as HTMLInputElement).value).toBe('');
+    expect(byTestId(sut, 'provider-key-save-openai').attributes('aria-busy')).toBe('true');
+
+    saved.resolve(providerKeyView({ last4: '9f3c' }));
+    await flushPromises();
+
+    expect(sut.find('[data-testid="provider-key-form-openai"]').exists()).toBe(false);
+    expect(byTestId(sut, 'provider-masked-key-openai').text()).toBe('••••••••9f3c');
+    expect(sut.html()).not.toContain(PLAINTEXT);
+    expect(document.body.innerHTML).not.toContain(PLAINTEXT);
+  });
+
+  it('toggles the key visibility with an accessible button', async () => {
+    const sut = await mountSut();
+    await byTestId(sut, 'provider-add-button-anthropic').trigger('click');
+    const toggle = byTestId(sut, 'provider-key-visibility-anthropic');
+    expect(toggle.attributes('aria-pressed')).toBe('false');
+    expect(toggle.attributes('aria-label')).toBe('Show Anthropic API key');
+
+    await toggle.trigger('click');
+
+    expect(toggle.attributes('aria-pressed')).toBe('true');
+    expect(byTestId(sut, 'provider-key-input-anthropic').attributes('type')).toBe('text');
+    const label = sut.get('label[for]');
+    expect(label.text()).toBe('Anthropic API key');
+  });
+
+  it("shows the server's error when saving fails, with the key already gone", async () => {
+    api.createProviderKey.mockRejectedValue(
+      openAIError(422, 'OpenAI rejected this key: Incorrect API key provided.', 'provider_key_rejected'),
+    );
+    const sut = await mountSut();
+
+    await byTestId(sut, 'provider-add-button-openai').trigger('click');
+    await typeKeyAndSave(sut, 'openai', PLAINTEXT, true);
+    await flushPromises();
+
+    expect(byTestId(sut, 'provider-key-error-openai').text()).toBe(
+      'OpenAI rejected this key: Incorrect API key provided.',
+    );
+    expect((byTestId(sut, 'provider-key-input-openai').element as HTMLInputElement).value).toBe('');
+    expect(sut.html()).not.toContain(PLAINTEXT);
+    expect(has(sut, 'provider-not-configured-openai')).toBe(true);
+  });
+
+  it('refuses something that cannot be a key before sending it', async () => {
+    const sut = await mountSut();
+    await byTestId(sut, 'provider-add-button-openai').trigger('click');
+
+    await typeKeyAndSave(sut, 'openai', 'short');
+
+    expect(api.createProviderKey).not.toHaveBeenCalled();
+    expect(sut.text()).toContain('too short');
+  });
+
+  it('replaces a stored key through PUT', async () => {
+    api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+    api.updateProviderKey.mockResolvedValue(providerKeyView({ last4: '7777' }));
+    const sut = await mountSut();
+
+    await byTestId(sut, 'provider-replace-button-openai').trigger('click');
+    await typeKeyAndSave(sut, 'openai', PLAINTEXT);
+    await flushPromises();
+
+    expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { apiKey: PLAINTEXT });
+    expect(byTestId(sut, 'provider-masked-key-openai').text()).toBe('••••••••7777');
+    expect(sut.html()).not.toContain(PLAINTEXT);
+  });
+
+  it('switches a key off, and back on if the server refuses', async () => {
+    api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+    api.updateProviderKey.mockResolvedValueOnce(providerKeyView({ isActive: false }));
+    api.updateProviderKey.mockRejectedValueOnce(openAIError(500, 'Internal server error'));
+    const sut = await mountSut();
+    const toggle = () => byTestId(sut, 'provider-active-toggle-openai');
+
+    await toggle().trigger('click');
+    await flushPromises();
+    expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { isActive: false });
+    expect(toggle().attributes('aria-checked')).toBe('false');
+    expect(byTestId(sut, 'provider-fallback-openai').text()).toBe(
+      'Key inactive: requests to OpenAI will fail — turn it on or replace it.',
+    );
+
+    await toggle().trigger('click');
+    await flushPromises();
+    expect(toggle().attributes('aria-checked')).toBe('false');
+    expect(byTestId(sut, 'provider-error-openai').text()).toBe('Internal server error');
+  });
+
+  it('tests the connection and shows success with latency', async () => {
+    api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+    const result = deferred<Awaited<ReturnType<typeof providerKeysApi.testProviderKey>>>();
+    api.testProviderKey.mockReturnValue(result.promise);
+    const sut = await mountSut();
+
+    await byTestId(sut, 'provider-test-button-openai').trigger('click');
+    expect(byTestId(sut, 'provider-test-button-openai').attributes('aria-busy')).toBe('true');
+    expect(byTestId(sut, 'provider-test-button-openai').find('.spinner').exists()).toBe(true);
+    expect(byTestId(sut, 'provider-test-result-openai').attributes('data-state')).toBe('testing');
+
+    result.resolve({ ok: true, provider: 'openai', latencyMs: 123, status: 200, message: 'OK' });
+    await flushPromises();
+
+    const area = byTestId(sut, 'provider-test-result-openai');
+    expect(area.attributes('data-state')).toBe('ok');
+    expect(area.text()).toContain('Connected in 123 ms');
+    expect(byTestId(sut, 'provider-test-button-openai').attributes('aria-busy')).toBeUndefined();
+  });
+
+  it("tests the connection and shows the provider's reason on failure, flagging the key", async () => {
+    api.listProviderKeys.mockResolvedValue([providerKeyView({ provider: 'anthropic', id: 'k-a' })]);
+    api.testProviderKey.mockResolvedValue({
+      ok: false,
+      provider: 'anthropic',
+      latencyMs: 80,
+      status: 401,
+      message: 'invalid x-api-key',
+    });
+    const sut = await mountSut();
+
+    await byTestId(sut, 'provider-test-button-anthropic').trigger('click');
+    await flushPromises();
+
+    const area = byTestId(sut, 'provider-test-result-anthropic');
+    expect(area.attributes('data-state')).toBe('failed');
+    expect(area.text()).toContain('Anthropic rejected the request (HTTP 401)');
+    expect(area.text()).toContain('invalid x-api-key');
+    expect(byTestId(sut, 'provider-rejected-flag-anthropic').text()).toBe('Rejected by Anthropic');
+  });
+
+  it('reports a test that could not run at all', async () => {
+    api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+    api.testProviderKey.mockRejectedValue(openAIError(404, 'You have no OpenAI key.', 'not_found'));
+    const sut = await mountSut();
+
+    await byTestId(sut, 'provider-test-button-openai').trigger('click');
+    await flushPromises();
+
+    const area = byTestId(sut, 'provider-test-result-openai');
+    expect(area.attributes('data-state')).toBe('error');
+    expect(area.text()).toContain('You have no OpenAI key.');
+  });
+
+  it('flags a key the provider rejected and a key that no longer decrypts', async () => {
+    api.listProviderKeys.mockResolvedValue([
+      providerKeyView({ lastTestOk: false, lastTestedAt: '2025-01-03T00:00:00.000Z' }),
+      providerKeyView({ provider: 'google', id: 'k-g', usable: false }),
+    ]);
+    const sut = await mountSut();
+
+    expect(byTestId(sut, 'provider-rejected-flag-openai').text()).toBe('Rejected by OpenAI');
+    expect(byTestId(sut, 'provider-fallback-openai').attributes('data-coverage')).toBe('user-key-rejected');
+    expect(byTestId(sut, 'provider-unusable-flag-google').text()).toBe("Can't be decrypted");
+    expect(byTestId(sut, 'provider-fallback-google').text()).toContain('can no longer be decrypted');
+    expect(sut.find('[data-testid="provider-rejected-flag-anthropic"]').exists()).toBe(false);
+  });
+
+  describe('delete', () => {
+    beforeEach(() => {
+      api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+    });
+
+    it('asks first; Cancel keeps the key', async () => {
+      const sut = await mountSut();
+      const deleteButton = byTestId(sut, 'provider-delete-button-openai');
+      (deleteButton.element as HTMLElement).focus();
+
+      await deleteButton.trigger('click');
+      const dialog = byTestId(sut, 'confirm-dialog');
+      expect(dialog.attributes('role')).toBe('dialog');
+      expect(dialog.attributes('aria-modal')).toBe('true');
+      expect(dialog.text()).toContain('Delete your OpenAI key?');
+      expect(document.activeElement).toBe(byTestId(sut, 'confirm-dialog-cancel').element);
+
+      await byTestId(sut, 'confirm-dialog-cancel').trigger('click');
+
+      expect(sut.find('[data-testid="confirm-dialog"]').exists()).toBe(false);
+      expect(api.deleteProviderKey).not.toHaveBeenCalled();
+      expect(has(sut, 'provider-masked-key-openai')).toBe(true);
+      expect(document.activeElement).toBe(byTestId(sut, 'provider-delete-button-openai').element);
+    });
+
+    it('closes on Escape without deleting', async () => {
+      const sut = await mountSut();
+
+      await byTestId(sut, 'provider-delete-button-openai').trigger('click');
+      await byTestId(sut, 'confirm-dialog').trigger('keydown', { key: 'Escape' });
+
+      expect(sut.find('[data-testid="confirm-dialog"]').exists()).toBe(false);
+      expect(api.deleteProviderKey).not.toHaveBeenCalled();
+    });
+
+    it('keeps Tab inside the dialog', async () => {
+      const sut = await mountSut();
+      await byTestId(sut, 'provider-delete-button-openai').trigger('click');
+      const confirm = byTestId(sut, 'confirm-dialog-confirm').element as HTMLElement;
+      confirm.focus();
+
+      await byTestId(sut, 'confirm-dialog').trigger('keydown', { key: 'Tab' });
+
+      expect(document.activeElement).toBe(byTestId(sut, 'confirm-dialog-cancel').element);
+    });
+
+    it('Confirm deletes the key', async () => {
+      api.deleteProviderKey.mockResolvedValue(undefined);
+      const sut = await mountSut();
+
+      await byTestId(sut, 'provider-delete-button-openai').trigger('click');
+      await byTestId(sut, 'confirm-dialog-confirm').trigger('click');
+      await flushPromises();
+
+      expect(api.deleteProviderKey).toHaveBeenCalledWith('openai');
+      expect(sut.find('[data-testid="confirm-dialog"]').exists()).toBe(false);
+      expect(byTestId(sut, 'provider-not-configured-openai').text()).toBe('Not configured');
+    });
+
+    it('shows why a delete failed and keeps the key', async () => {
+      api.deleteProviderKey.mockRejectedValue(openAIError(500, 'Internal server error'));
+      const sut = await mountSut();
+
+      await byTestId(sut, 'provider-delete-button-openai').trigger('click');
+      await byTestId(sut, 'confirm-dialog-confirm').trigger('click');
+      await flushPromises();
+
+      expect(byTestId(sut, 'confirm-dialog-error').text()).toBe('Internal server error');
+      expect(has(sut, 'provider-masked-key-openai')).toBe(true);
+    });
+  });
+
+  it('shows an error with a retry when the keys cannot be loaded', async () => {
+    api.listProviderKeys.mockRejectedValueOnce(openAIError(503, 'The database is unavailable.'));
+    const sut = await mountSut();
+
+    expect(byTestId(sut, 'provider-keys-error').text()).toContain('The database is unavailable.');
+
+    await byTestId(sut, 'provider-keys-retry').trigger('click');
+    await flushPromises();
+
+    expect(sut.find('[data-testid="provider-keys-error"]').exists()).toBe(false);
+    expect(has(sut, 'provider-card-openai')).toBe(true);
+  });
+
+  it('always shows the key-safety note', async () => {
+    const sut = await mountSut();
+
+    const note = byTestId(sut, 'provider-keys-security-note').text();
+    expect(note).toContain('AES-256-GCM');
+    expect(note).toContain('never shown again');
+    expect(note).toContain('revoke it');
+  });
+});
