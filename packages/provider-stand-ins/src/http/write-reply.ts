@@ -1,0 +1,46 @@
+import type { ServerResponse } from 'node:http';
+import type { JsonReply, StreamReply } from '../providers/provider-api.js';
+import { delay } from './delay.js';
+
+export function writeJsonReply(response: ServerResponse, reply: JsonReply, extraHeaders: Readonly<Record<string, string>> = {}): void {
+  const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  response.writeHead(reply.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...reply.headers,
+    ...extraHeaders,
+  });
+  response.end(payload);
+}
+
+export interface StreamWriting {
+  readonly chunkDelayMs: number;
+  /** Send `errorEvent` after this many events instead of the rest of the stream. */
+  readonly errorAfterEvents: number | null;
+  readonly errorEvent: string;
+  /** True once the client went away; writing stops there. */
+  readonly isClientGone: () => boolean;
+}
+
+/** Writes an SSE reply event by event, pausing `chunkDelayMs` between events. */
+export async function writeStreamReply(response: ServerResponse, reply: StreamReply, writing: StreamWriting): Promise<void> {
+  response.writeHead(200, { 'cache-control': 'no-cache', ...reply.headers });
+  const { events } = reply;
+  if (writing.chunkDelayMs <= 0 && writing.errorAfterEvents === null) {
+    // The benchmark path: one write, no timers.
+    response.end(events.join(''));
+    return;
+  }
+  const count = writing.errorAfterEvents === null ? events.length : Math.min(writing.errorAfterEvents, events.length);
+  for (let index = 0; index < count; index += 1) {
+    if (index > 0 && writing.chunkDelayMs > 0) await delay(writing.chunkDelayMs);
+    if (writing.isClientGone()) return;
+    response.write(events[index]);
+  }
+  if (writing.errorAfterEvents !== null) {
+    if (count > 0 && writing.chunkDelayMs > 0) await delay(writing.chunkDelayMs);
+    if (writing.isClientGone()) return;
+    response.write(writing.errorEvent);
+  }
+  response.end();
+}

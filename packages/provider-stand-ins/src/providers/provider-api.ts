@@ -1,0 +1,72 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { StandInProvider } from '../provider-id.js';
+
+/** What a request asks a provider stand-in for, read from its method and path. */
+export type ProviderEndpoint =
+  | {
+      readonly operation: 'chat';
+      /** Set when the path names the model (Gemini); otherwise the body does. */
+      readonly pathModel: string | null;
+      /** Set when the path decides streaming (Gemini); otherwise the body does. */
+      readonly pathStream: boolean | null;
+    }
+  | { readonly operation: 'list-models' }
+  | { readonly operation: 'get-model'; readonly pathModel: string };
+
+/** A complete JSON answer. */
+export interface JsonReply {
+  readonly kind: 'json';
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+/** A 200 server-sent-events answer, already cut into the exact bytes of each event. */
+export interface StreamReply {
+  readonly kind: 'stream';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly events: readonly string[];
+}
+
+export type ProviderReply = JsonReply | StreamReply;
+
+/** Failures every provider answers in its own shape, decided before its chat logic runs. */
+export type StandInFailure =
+  | { readonly kind: 'missing-api-key' }
+  | { readonly kind: 'invalid-api-key'; readonly apiKey: string }
+  | { readonly kind: 'invalid-json'; readonly detail: string }
+  | { readonly kind: 'route-not-found'; readonly method: string; readonly path: string }
+  | {
+      readonly kind: 'injected-status';
+      readonly status: number;
+      readonly model: string | null;
+      readonly apiKey: string | null;
+    };
+
+/** Settings that shape answers. */
+export interface AnswerSettings {
+  /** How many pieces a streamed text (or tool-argument JSON) is cut into. */
+  readonly streamChunks: number;
+}
+
+/**
+ * One provider's wire format. Implementations are pure translators: they read
+ * requests and build replies, and the request pipeline does all I/O, timing,
+ * recording and injection.
+ */
+export interface ProviderApi {
+  readonly provider: StandInProvider;
+  /** Path prefix the provider lives under, e.g. `/openai`. */
+  readonly pathPrefix: string;
+  /** `path` is what follows the prefix, e.g. `/v1/chat/completions`. */
+  matchEndpoint(method: string, path: string): ProviderEndpoint | null;
+  readApiKey(headers: IncomingHttpHeaders, query: URLSearchParams): string | null;
+  /** A header the provider insists on (Anthropic's `anthropic-version`), checked after the key. */
+  checkRequiredHeaders(headers: IncomingHttpHeaders): JsonReply | null;
+  /** Model and stream flag of a request, for the recording. */
+  describe(endpoint: ProviderEndpoint, body: unknown): { model: string | null; stream: boolean };
+  failureReply(failure: StandInFailure): JsonReply;
+  /** The provider's error event for a stream that breaks after it started. */
+  midStreamErrorEvent(): string;
+  answer(endpoint: ProviderEndpoint, body: unknown, settings: AnswerSettings): ProviderReply;
+}
