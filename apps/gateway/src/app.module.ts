@@ -12,6 +12,8 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseHandle } from './database/open-database.js';
 import { HealthModule } from './health/health.module.js';
+import { ProviderKeysModule } from './provider-keys/provider-keys.module.js';
+import { RouterModule } from './router/router.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -36,6 +38,8 @@ export class AppModule {
         UsageModule,
         AuthModule,
         ApiKeysModule,
+        ProviderKeysModule,
+        RouterModule,
         HealthModule,
         // Last: its catch-all GET route must not shadow anything above.
         WebModule,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyView, CreatedApiKey } from '@uniroute/shared';
-import { LRUCache } from 'lru-cache';
 import { IsNull, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
+import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
@@ -18,9 +18,7 @@ const CACHE_SIZE = 50_000;
 @Injectable()
 export class ApiKeysService {
   /** SHA-256 → caller, for keys seen recently: a warm gateway request does no database query. */
-  private readonly cache = new LRUCache<string, Principal>({ max: CACHE_SIZE });
-  /** Bumped on every invalidation: a lookup that raced a revocation must not re-cache the key. */
-  private generation = 0;
+  private readonly cache = new VersionedCache<Principal>(CACHE_SIZE);
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
@@ -30,14 +28,9 @@ export class ApiKeysService {
   ) {
     invalidation.subscribe(
       (message) => {
-        if (message.kind !== 'api-key') return;
-        this.generation += 1;
-        this.cache.delete(message.keyHash);
+        if (message.kind === 'api-key') this.cache.delete(message.keyHash);
       },
-      () => {
-        this.generation += 1;
-        this.cache.clear();
-      },
+      () => this.cache.clear(),
     );
   }
 
@@ -68,11 +61,11 @@ export class ApiKeysService {
     const keyHash = this.crypto.sha256(rawKey);
     let principal = this.cache.get(keyHash);
     if (!principal) {
-      const generation = this.generation;
+      const generation = this.cache.generation;
       const entity = await this.apiKeys.findOne({ where: { keyHash, revokedAt: IsNull() }, select: { id: true, userId: true } });
       if (!entity) return null;
       principal = { userId: entity.userId, apiKeyId: entity.id };
-      if (generation === this.generation) this.cache.set(keyHash, principal);
+      this.cache.set(keyHash, principal, generation);
     }
     this.lastUsed.record('api_keys', principal.apiKeyId!);
     return principal;

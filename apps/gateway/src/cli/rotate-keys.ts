@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { createLogger } from '../common/logging/logger.js';
+import { NestPinoLogger } from '../common/logging/nest-logger.js';
+import { loadConfig } from '../config/app-config.js';
+import { openDatabase } from '../database/open-database.js';
+import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+
+/**
+ * `pnpm --filter @uniroute/gateway keys:rotate`: re-encrypts every stored provider key with the
+ * current master key (the first entry of UNIROUTE_MASTER_KEYS). Safe while gateways serve: rows are
+ * swapped one by one with an optimistic check, and every version in the ring still decrypts.
+ * With the embedded database it attaches to the running gateway's, or opens it if none runs.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const database = await openDatabase(config, { attach: true });
+  const context = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, logger }), { logger: new NestPinoLogger(logger) });
+  try {
+    const report = await context.get(ProviderKeysService).rotateAll();
+    console.log(`keys:rotate: ${report.rotated} re-encrypted to master key v${config.masterKeys.currentVersion}, ${report.skipped} changed meanwhile (already current), ${report.failed} could not be decrypted`);
+    process.exitCode = report.failed > 0 ? 2 : 0;
+  } finally {
+    await context.close();
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`keys:rotate failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PROVIDER_LABELS, type KeySource, type ProviderId, type ProviderKeyTestResult } from '@uniroute/shared';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
+import { UpstreamClient } from '../providers/upstream-client.js';
+import { readUpstreamBody } from '../providers/read-upstream-body.js';
+
+/** A connection test should answer while the user watches the spinner. */
+const TEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Test connection (§4): calls the provider's free authenticated list-models endpoint with a key,
+ * through the configured base URL, and reports what the provider said. Never throws for a
+ * rejected key: `ok: false` carries the provider's reason.
+ */
+@Injectable()
+export class ProviderKeyTester {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async test(provider: ProviderId, apiKey: string, keySource: KeySource = 'user'): Promise<ProviderKeyTestResult> {
+    const adapter = PROVIDER_ADAPTERS[provider];
+    const request = adapter.listModelsRequest({ apiKey, keySource, baseUrl: this.config.providers[provider].baseUrl });
+    const started = performance.now();
+    const latency = () => Math.round(performance.now() - started);
+    const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
+    try {
+      const response = await this.upstream.send(provider, request, signal);
+      const body = await readUpstreamBody(response.body);
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        const models = adapter.fromModelsResponse(body);
+        return { ok: true, provider, latencyMs: latency(), status: response.statusCode, message: `Connected to ${PROVIDER_LABELS[provider]}: ${models.length} models available.` };
+      }
+      const error = adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
+      return { ok: false, provider, latencyMs: latency(), status: response.statusCode, message: error.message };
+    } catch (error) {
+      const message = signal.aborted
+        ? `${PROVIDER_LABELS[provider]} did not answer within ${TEST_TIMEOUT_MS / 1000} s.`
+        : error instanceof GatewayError
+          ? error.message
+          : `Could not reach ${PROVIDER_LABELS[provider]}.`;
+      return { ok: false, provider, latencyMs: latency(), status: null, message };
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PROVIDER_IDS, type ModelList, type ProviderId } from '@uniroute/shared';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
+import { readUpstreamBody } from '../providers/read-upstream-body.js';
+import { resolveModel } from '../providers/resolve-model.js';
+import { UpstreamClient } from '../providers/upstream-client.js';
+import { CredentialResolver } from './credential-resolver.js';
+
+/** Model lists change rarely; a minute keeps `/v1/models` cheap without going stale for long. */
+const MODEL_LIST_TTL_MS = 60_000;
+const LIST_TIMEOUT_MS = 10_000;
+
+/**
+ * `GET /v1/models` (§5): the models this caller can reach now — for each provider they have a
+ * credential for (theirs or the server's), what that provider lists for that key. Ids that would
+ * not route to their provider by name get the explicit `provider/` prefix, so every listed id works
+ * as a `model` as it is.
+ */
+@Injectable()
+export class ModelsService {
+  private readonly cache = new LRUCache<string, string[]>({ max: 10_000, ttl: MODEL_LIST_TTL_MS });
+
+  constructor(
+    private readonly credentials: CredentialResolver,
+    private readonly upstream: UpstreamClient,
+    private readonly crypto: CryptoService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async list(userId: string): Promise<ModelList> {
+    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(userId, provider)));
+    return { object: 'list', data: perProvider.flat() };
+  }
+
+  private async listProvider(userId: string, provider: ProviderId): Promise<ModelList['data']> {
+    let ids: string[];
+    try {
+      const credential = await this.credentials.resolve(userId, provider);
+      const cacheKey = `${provider}:${this.crypto.sha256(credential.apiKey)}`;
+      ids = this.cache.get(cacheKey) ?? (await this.fetchIds(provider, credential.apiKey, credential.keySource));
+      this.cache.set(cacheKey, ids);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      this.logger.debug({ provider, code: error.code }, 'models: provider not reachable for this caller');
+      return [];
+    }
+    return ids.map((id) => ({ id: routesTo(id, provider) ? id : `${provider}/${id}`, object: 'model' as const, created: 0, owned_by: provider }));
+  }
+
+  private async fetchIds(provider: ProviderId, apiKey: string, keySource: 'user' | 'server'): Promise<string[]> {
+    const adapter = PROVIDER_ADAPTERS[provider];
+    const request = adapter.listModelsRequest({ apiKey, keySource, baseUrl: this.config.providers[provider].baseUrl });
+    const response = await this.upstream.send(provider, request, AbortSignal.timeout(LIST_TIMEOUT_MS));
+    const body = await readUpstreamBody(response.body);
+    if (response.statusCode >= 400) throw adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
+    return adapter.fromModelsResponse(body);
+  }
+}
+
+function routesTo(model: string, provider: ProviderId): boolean {
+  try {
+    return resolveModel(model).provider === provider;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ChatCompletionCreateParams, KeySource, ProviderId } from '@uniroute/shared';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { writeStreamError } from '../common/errors/write-stream-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+import type { ProviderAdapter, UpstreamContext } from '../providers/provider-adapter.js';
+import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
+import { readUpstreamBody } from '../providers/read-upstream-body.js';
+import { resolveModel } from '../providers/resolve-model.js';
+import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { parseChatRequest } from './chat-request.schema.js';
+import { CredentialResolver } from './credential-resolver.js';
+import { DONE_EVENT, SSE_HEADERS, toSseEvents, writeWithBackpressure } from './sse.js';
+
+/** One chat completion on its way through the gateway. */
+interface Exchange {
+  readonly principal: Principal;
+  readonly provider: ProviderId;
+  readonly adapter: ProviderAdapter;
+  readonly request: ChatCompletionCreateParams;
+  readonly context: UpstreamContext;
+  readonly reply: FastifyReply;
+  readonly abort: AbortController;
+}
+
+/**
+ * `POST /v1/chat/completions` (§5): validate → route the model → resolve the caller's credential →
+ * translate → send through the pooled client → relay the answer (as bytes for OpenAI, translated
+ * for the others) chunk by chunk. A client that goes away aborts the upstream request.
+ */
+@Injectable()
+export class RouterService {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly credentials: CredentialResolver,
+    private readonly providerKeys: ProviderKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async chatCompletion(principal: Principal, body: unknown, reply: FastifyReply): Promise<void> {
+    const parsed = parseChatRequest(body);
+    const { provider, model } = resolveModel(parsed.model);
+    const credential = await this.credentials.resolve(principal.userId, provider);
+    void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
+
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.once('close', onClose);
+    const exchange: Exchange = {
+      principal,
+      provider,
+      adapter: PROVIDER_ADAPTERS[provider],
+      request: { ...parsed, model },
+      context: { apiKey: credential.apiKey, keySource: credential.keySource, baseUrl: this.config.providers[provider].baseUrl },
+      reply,
+      abort,
+    };
+    try {
+      const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort.signal);
+      if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
+      if (exchange.request.stream) await this.relayStream(exchange, response);
+      else await this.relayJson(exchange, response);
+    } catch (error) {
+      if (error instanceof ClientAbortedError || abort.signal.aborted) {
+        if (!reply.raw.destroyed) reply.raw.destroy();
+        return;
+      }
+      throw this.upstream.toTransportError(provider, error, abort.signal);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  }
+
+  private async relayJson(exchange: Exchange, response: UpstreamResponse): Promise<void> {
+    const { reply, adapter } = exchange;
+    if (adapter.passthrough) {
+      // Same wire format: hand the bytes on, no parse and no re-serialisation.
+      const bytes = Buffer.from(await response.body.arrayBuffer());
+      await reply.status(200).header('content-type', 'application/json').send(bytes);
+      return;
+    }
+    const completion = adapter.fromUpstreamResponse(await response.body.json(), exchange.request);
+    await reply.status(200).header('content-type', 'application/json').send(completion);
+  }
+
+  private async relayStream(exchange: Exchange, response: UpstreamResponse): Promise<void> {
+    const { reply, adapter, provider } = exchange;
+    const raw = reply.raw;
+    reply.hijack();
+    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    raw.flushHeaders();
+    try {
+      if (adapter.passthrough) {
+        for await (const chunk of response.body) await writeWithBackpressure(raw, chunk as Buffer);
+      } else {
+        await this.translateStream(exchange, response);
+      }
+      if (!raw.writableEnded) raw.end();
+    } catch (error) {
+      if (exchange.abort.signal.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
+      response.body.destroy();
+      const gatewayError = this.upstream.toTransportError(provider, error, exchange.abort.signal);
+      if (gatewayError instanceof GatewayError) {
+        if (gatewayError.status >= 500) this.logger.warn({ provider, code: gatewayError.code }, 'upstream stream failed mid-way');
+        writeStreamError(raw, gatewayError);
+      } else {
+        raw.destroy();
+      }
+    }
+  }
+
+  private async translateStream(exchange: Exchange, response: UpstreamResponse): Promise<void> {
+    const { adapter, request } = exchange;
+    const raw = exchange.reply.raw;
+    const state = adapter.createStreamState(request);
+    let pending: string[] = [];
+    let failure: unknown;
+    const parser = createParser({
+      onEvent: (event: EventSourceMessage) => {
+        if (failure) return;
+        try {
+          pending.push(...adapter.fromUpstreamEvent({ event: event.event, data: event.data }, state));
+        } catch (error) {
+          failure = error;
+        }
+      },
+    });
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) {
+      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      if (pending.length > 0) {
+        const text = toSseEvents(pending);
+        pending = [];
+        await writeWithBackpressure(raw, text);
+      }
+      if (failure) throw failure;
+    }
+    parser.feed(decoder.decode());
+    if (failure) throw failure;
+    pending.push(...adapter.finishStream(state));
+    await writeWithBackpressure(raw, toSseEvents(pending) + DONE_EVENT);
+  }
+
+  /** An upstream error status as the client's error; a rejected user key is flagged for the settings page. */
+  private async upstreamError(exchange: Exchange, response: UpstreamResponse): Promise<GatewayError> {
+    const body = await readUpstreamBody(response.body);
+    const error = exchange.adapter.toGatewayError(response.statusCode, body, { keySource: exchange.context.keySource, headers: response.headers });
+    if (exchange.context.keySource === ('user' satisfies KeySource) && (error.status === 401 || error.status === 403)) {
+      this.providerKeys.markRejectedByProvider(exchange.principal.userId, exchange.provider).catch((markError: unknown) => {
+        this.logger.warn({ err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');
+      });
+    }
+    return error;
+  }
+}

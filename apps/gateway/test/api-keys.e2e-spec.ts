@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayWithStandIns, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
+import { registerUser } from './support/http.js';
+import { DATABASE_KIND } from './support/test-app.js';
+
+describe(`gateway API keys (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('creates a ur_ key shown once, stores only its SHA-256 and lists it without the secret', async () => {
+    const { client, app } = harness;
+    const user = await registerUser(client);
+    const created = await client.post('/admin/api-keys', { name: '  laptop  ' }, user.token);
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(String), name: 'laptop', key: expect.stringMatching(/^ur_[A-Za-z0-9_-]{40,}$/), prefix: created.body.key.slice(0, 10), createdAt: expect.any(String) });
+
+    const [row] = await app.sql<{ key_hash: string; prefix: string }>('SELECT key_hash, prefix FROM api_keys WHERE id = $1', [created.body.id]);
+    expect(row!.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    const everything = JSON.stringify(await app.sql('SELECT * FROM api_keys'));
+    expect(everything).not.toContain(created.body.key);
+
+    const list = await client.get('/admin/api-keys', user.token);
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual([{ id: created.body.id, name: 'laptop', prefix: created.body.prefix, createdAt: created.body.createdAt, lastUsedAt: null, revokedAt: null }]);
+    expect(list.text).not.toContain(created.body.key);
+  });
+
+  it('validates the name', async () => {
+    const user = await registerUser(harness.client);
+    for (const body of [{}, { name: '   ' }, { name: 'x'.repeat(101) }, { name: 42 }]) {
+      const response = await harness.client.post('/admin/api-keys', body, user.token);
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'validation_failed', param: 'name' });
+    }
+  });
+
+  it('needs a session token, not an API key', async () => {
+    const user = await userWithApiKey(harness);
+    expect((await harness.client.get('/admin/api-keys')).status).toBe(401);
+    expect((await harness.client.get('/admin/api-keys', user.apiKey)).status).toBe(401);
+  });
+
+  it('records lastUsedAt asynchronously and revocation is effective at once', async () => {
+    const user = await userWithApiKey(harness);
+    await expect(user.openai.models.list()).resolves.toBeDefined();
+
+    await expect.poll(async () => (await harness.client.get('/admin/api-keys', user.token)).body[0].lastUsedAt, { timeout: 8_000, interval: 250 }).not.toBeNull();
+
+    const [key] = (await harness.client.get('/admin/api-keys', user.token)).body;
+    expect((await harness.client.delete(`/admin/api-keys/${key.id}`, user.token)).status).toBe(204);
+    const refused = await harness.client.get('/v1/models', user.apiKey);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+    const listed = (await harness.client.get('/admin/api-keys', user.token)).body[0];
+    expect(listed.revokedAt).not.toBeNull();
+    expect((await harness.client.delete(`/admin/api-keys/${key.id}`, user.token)).status).toBe(404);
+  });
+
+  it("never lets one user see or revoke another's keys", async () => {
+    const alice = await userWithApiKey(harness);
+    const bob = await registerUser(harness.client);
+    const [aliceKey] = (await harness.client.get('/admin/api-keys', alice.token)).body;
+    expect((await harness.client.get('/admin/api-keys', bob.token)).body).toEqual([]);
+    expect((await harness.client.delete(`/admin/api-keys/${aliceKey.id}`, bob.token)).status).toBe(404);
+    expect((await harness.client.delete('/admin/api-keys/not-a-uuid', bob.token)).status).toBe(404);
+    expect((await harness.client.get('/v1/models', alice.apiKey)).status).toBe(200);
+  });
+
+  it('refuses missing, unknown and malformed gateway keys on /v1', async () => {
+    for (const headers of [{}, { authorization: 'Bearer ur_doesnotexist1234567890' }, { 'x-api-key': 'sk-not-ours' }, { authorization: 'Basic abc' }] as Array<Record<string, string>>) {
+      const response = await harness.client.get('/v1/models', undefined, headers);
+      expect(response.status).toBe(401);
+      expect(response.body.error.type).toBe('authentication_error');
+    }
+  });
+
+  it('accepts the key in x-api-key too', async () => {
+    const user = await userWithApiKey(harness);
+    expect((await harness.client.get('/v1/models', undefined, { 'x-api-key': user.apiKey })).status).toBe(200);
+  });
+});
