@@ -13,6 +13,7 @@ export function writeJsonReply(response: ServerResponse, reply: JsonReply, extra
   response.end(payload);
 }
 
+/** How to pace a stream and where to break it. */
 export interface StreamWriting {
   readonly chunkDelayMs: number;
   /** Send `errorEvent` after this many events instead of the rest of the stream. */
