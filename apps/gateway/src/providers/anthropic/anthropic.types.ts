@@ -50,7 +50,7 @@ export const anthropicContentBlockSchema = z.union([
   z.object({ type: z.string() }),
 ]);
 
-/** @see https://docs.anthropic.com/en/api/messages#response */
+/** A non-streaming Messages API response. @see https://docs.anthropic.com/en/api/messages#response */
 export const anthropicMessageSchema = z.object({
   id: z.string(),
   model: z.string().nullish(),
@@ -95,5 +95,5 @@ export const anthropicStreamEventSchemas = {
 /** Every stream event names its kind in `type` (the same word as the SSE `event:` field). */
 export const anthropicStreamEventTypeSchema = z.object({ type: z.string() });
 
-/** @see https://docs.anthropic.com/en/api/models-list */
+/** `GET /v1/models`: one page of model ids. @see https://docs.anthropic.com/en/api/models-list */
 export const anthropicModelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });

@@ -143,7 +143,10 @@ function documentBlock(fileData: string | undefined, param: string): DocumentBlo
   return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: dataUrl.base64 } };
 }
 
-/** @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use */
+/**
+ * An assistant message as content blocks: its text (refusals included), then one `tool_use` per tool call.
+ * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use
+ */
 function assistantBlocks(message: AssistantMessage, param: string): ContentBlockParam[] {
   const blocks: ContentBlockParam[] = [];
   const parts = typeof message.content === 'string' || message.content == null ? [message.content ?? ''] : message.content;
@@ -168,7 +171,10 @@ function assistantBlocks(message: AssistantMessage, param: string): ContentBlock
   return blocks;
 }
 
-/** @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks */
+/**
+ * A `tool` message as a `tool_result` block; an empty result omits `content`, which the API allows.
+ * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks
+ */
 function toolResultBlock(message: ToolMessage): ToolResultBlockParam {
   const text = textOfContent(message.content);
   return {
