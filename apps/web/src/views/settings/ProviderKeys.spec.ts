@@ -196,6 +196,7 @@ describe('ProviderKeys', () => {
     await flushPromises();
     expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { isActive: false });
     expect(toggle().attributes('aria-checked')).toBe('false');
+    expect(byTestId(sut, 'provider-inactive-flag-openai').text()).toBe('Inactive');
     expect(byTestId(sut, 'provider-fallback-openai').text()).toBe(
       'Key inactive: requests to OpenAI will fail — turn it on or replace it.',
     );
