@@ -12,6 +12,7 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseHandle } from './database/open-database.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module.js';
 import { RouterModule } from './router/router.module.js';
 import { UsageModule } from './usage/usage.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         DatabaseModule.forRoot(config, database),
         CryptoModule,
+        MetricsModule,
         CacheInvalidationModule,
         UsageModule,
         AuthModule,

@@ -7,6 +7,7 @@ import { CacheInvalidationService } from '../cache-invalidation/cache-invalidati
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
@@ -25,6 +26,7 @@ export class ApiKeysService {
     private readonly crypto: CryptoService,
     private readonly lastUsed: LastUsedRecorder,
     private readonly invalidation: CacheInvalidationService,
+    private readonly metrics: MetricsService,
   ) {
     invalidation.subscribe(
       (message) => {
@@ -60,6 +62,7 @@ export class ApiKeysService {
     if (!rawKey.startsWith(API_KEY_PREFIX)) return null;
     const keyHash = this.crypto.sha256(rawKey);
     let principal = this.cache.get(keyHash);
+    this.metrics.cacheLookup('api_key', principal !== undefined);
     if (!principal) {
       const generation = this.cache.generation;
       const entity = await this.apiKeys.findOne({ where: { keyHash, revokedAt: IsNull() }, select: { id: true, userId: true } });

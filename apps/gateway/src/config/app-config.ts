@@ -34,6 +34,8 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
   readonly webDistDir: string;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is public. Never logged. */
+  readonly metricsToken: string | undefined;
   /** Warnings to log once the logger exists (e.g. generated dev secrets). */
   readonly startupWarnings: readonly string[];
 }
@@ -95,6 +97,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
+    metricsToken: env.METRICS_TOKEN,
     startupWarnings,
   };
 }

@@ -79,6 +79,7 @@ export const envSchema = z.object({
   CORS_ORIGINS: z.string().trim().default(''),
   SHUTDOWN_TIMEOUT_MS: positiveInteger.default(30_000),
   WEB_DIST_DIR: z.string().trim().optional(),
+  METRICS_TOKEN: optionalSecret.refine((value) => value === undefined || value.length >= 16, 'must be at least 16 characters'),
 });
 
 export type Env = z.infer<typeof envSchema>;

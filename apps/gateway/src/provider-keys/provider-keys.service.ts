@@ -16,6 +16,7 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CryptoService, ProviderKeyDecryptionError } from '../crypto/crypto.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import type { ProviderKeyEntity } from './provider-key.entity.js';
@@ -60,6 +61,7 @@ export class ProviderKeysService {
     private readonly lastUsed: LastUsedRecorder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsService,
   ) {
     invalidation.subscribe(
       (message) => {
@@ -154,6 +156,7 @@ export class ProviderKeysService {
   async resolveUserCredential(userId: string, provider: ProviderId): Promise<UserCredential | null> {
     const cacheKey = `${userId}:${provider}`;
     let entry = this.credentials.get(cacheKey);
+    this.metrics.cacheLookup('provider_credential', entry !== undefined);
     if (!entry) {
       const generation = this.credentials.generation;
       entry = await this.loadCredential(userId, provider);

@@ -8,6 +8,7 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { writeStreamError } from '../common/errors/write-stream-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CLIENT_CLOSED_REQUEST, MetricsService, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import type { ProviderAdapter, UpstreamContext } from '../providers/provider-adapter.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
@@ -27,6 +28,7 @@ interface Exchange {
   readonly context: UpstreamContext;
   readonly reply: FastifyReply;
   readonly abort: AbortController;
+  readonly outcome: ChatCompletionOutcome;
 }
 
 /**
@@ -42,12 +44,30 @@ export class RouterService {
     private readonly providerKeys: ProviderKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** Counted once in `/metrics` whatever happens: status, duration, provider, model, key source. */
   async chatCompletion(principal: Principal, body: unknown, reply: FastifyReply): Promise<void> {
+    const outcome = this.metrics.chatCompletionStarted();
+    try {
+      await this.route(principal, body, reply, outcome);
+    } catch (error) {
+      outcome.status = error instanceof GatewayError ? error.status : 500;
+      throw error;
+    } finally {
+      this.metrics.recordChatCompletion(outcome);
+    }
+  }
+
+  private async route(principal: Principal, body: unknown, reply: FastifyReply, outcome: ChatCompletionOutcome): Promise<void> {
     const parsed = parseChatRequest(body);
     const { provider, model } = resolveModel(parsed.model);
+    outcome.provider = provider;
+    outcome.model = model;
+    outcome.stream = parsed.stream === true;
     const credential = await this.credentials.resolve(principal.userId, provider);
+    outcome.keySource = credential.keySource;
     void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
 
     const abort = new AbortController();
@@ -63,14 +83,18 @@ export class RouterService {
       context: { apiKey: credential.apiKey, keySource: credential.keySource, baseUrl: this.config.providers[provider].baseUrl },
       reply,
       abort,
+      outcome,
     };
     try {
+      const sentAt = performance.now();
       const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort.signal);
+      this.metrics.upstreamResponded(provider, sentAt);
       if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
       if (exchange.request.stream) await this.relayStream(exchange, response);
       else await this.relayJson(exchange, response);
     } catch (error) {
       if (error instanceof ClientAbortedError || abort.signal.aborted) {
+        outcome.status = CLIENT_CLOSED_REQUEST;
         if (!reply.raw.destroyed) reply.raw.destroy();
         return;
       }
@@ -98,6 +122,7 @@ export class RouterService {
     reply.hijack();
     raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     raw.flushHeaders();
+    this.metrics.streamStarted();
     try {
       if (adapter.passthrough) {
         for await (const chunk of response.body) await writeWithBackpressure(raw, chunk as Buffer);
@@ -111,10 +136,13 @@ export class RouterService {
       const gatewayError = this.upstream.toTransportError(provider, error, exchange.abort.signal);
       if (gatewayError instanceof GatewayError) {
         if (gatewayError.status >= 500) this.logger.warn({ provider, code: gatewayError.code }, 'upstream stream failed mid-way');
+        exchange.outcome.status = gatewayError.status;
         writeStreamError(raw, gatewayError);
       } else {
         raw.destroy();
       }
+    } finally {
+      this.metrics.streamEnded();
     }
   }
 

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import type { KeySource, ProviderId } from '@uniroute/shared';
+import { PROVIDER_IDS } from '@uniroute/shared';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ModelLabels } from './model-label.js';
+
+/** The per-process caches whose hit ratio is exported. */
+export type CacheName = 'api_key' | 'provider_credential';
+
+/** The label of a request that was refused before it was routed (bad body, unknown model, no key). */
+export const NOT_ROUTED = 'none';
+
+/** nginx's "client closed request": the caller went away before the answer was complete. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * One `POST /v1/chat/completions` as it is measured: the router fills the fields as it learns
+ * them, and `recordChatCompletion` counts it once, whatever happened.
+ */
+export interface ChatCompletionOutcome {
+  readonly startedAt: number;
+  provider: ProviderId | typeof NOT_ROUTED;
+  /** The resolved model name (prefix stripped), before normalisation. */
+  model: string;
+  keySource: KeySource | typeof NOT_ROUTED;
+  stream: boolean;
+  /** The HTTP status the caller got, or the error status written into an SSE stream, or 499. */
+  status: number;
+}
+
+const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+const PROVIDER_LABELS = [...PROVIDER_IDS, NOT_ROUTED] as const;
+const CACHE_NAMES: readonly CacheName[] = ['api_key', 'provider_credential'];
+
+/** Process metrics (CPU, memory, event loop, GC) are the process's, not an app's: collected once. */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+interface RequestSeries {
+  readonly labels: { provider: string; model: string; key_source: string; status: string };
+  count: number;
+}
+
+/**
+ * Prometheus metrics for `GET /metrics` (prom-client). The request path only bumps plain numbers
+ * and Map entries; label objects are made once per series and prom-client sees the totals only
+ * when scraped (`collect`). Label values come from small fixed sets, `model` from `ModelLabels`.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly requests = new Map<string, RequestSeries>();
+  private readonly models = new ModelLabels();
+  private readonly cacheCounts: Record<CacheName, { hit: number; miss: number }> = {
+    api_key: { hit: 0, miss: 0 },
+    provider_credential: { hit: 0, miss: 0 },
+  };
+  private streamsStarted = 0;
+  private streamsActive = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly requestDuration: Histogram<'provider' | 'stream'>;
+  private readonly upstreamDuration: Histogram<'provider'>;
+  /** Pre-made label objects: observing allocates nothing. */
+  private readonly durationLabels = new Map<string, { provider: string; stream: string }>();
+  private readonly providerLabels = new Map<string, { provider: string }>();
+
+  constructor() {
+    for (const provider of PROVIDER_LABELS) {
+      this.providerLabels.set(provider, { provider });
+      for (const stream of ['true', 'false']) this.durationLabels.set(`${provider}|${stream}`, { provider, stream });
+    }
+    const requests = this.requests;
+    new Counter({
+      name: 'uniroute_requests_total',
+      help: 'Chat completion requests (POST /v1/chat/completions) by provider, model, whose key (user|server) and HTTP status; "none" = refused before routing, 499 = the client went away.',
+      labelNames: ['provider', 'model', 'key_source', 'status'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const series of requests.values()) this.inc(series.labels, series.count);
+      },
+    });
+    this.requestDuration = new Histogram({
+      name: 'uniroute_request_duration_seconds',
+      help: 'Chat completion duration, from the request reaching the router to the last byte (streams: the whole stream).',
+      labelNames: ['provider', 'stream'],
+      buckets: DURATION_BUCKETS,
+      registers: [this.registry],
+    });
+    this.upstreamDuration = new Histogram({
+      name: 'uniroute_upstream_duration_seconds',
+      help: 'Time from sending a request upstream to the provider\'s response head.',
+      labelNames: ['provider'],
+      buckets: DURATION_BUCKETS,
+      registers: [this.registry],
+    });
+    const metrics = this;
+    new Counter({
+      name: 'uniroute_streams_total',
+      help: 'SSE streams started.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(metrics.streamsStarted);
+      },
+    });
+    new Gauge({
+      name: 'uniroute_streams_active',
+      help: 'SSE streams open now.',
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.streamsActive);
+      },
+    });
+    new Counter({
+      name: 'uniroute_cache_lookups_total',
+      help: 'Lookups in the per-process caches: hit ratio = hit / (hit + miss). api_key = UniRoute key → caller; provider_credential = user × provider → decrypted key.',
+      labelNames: ['cache', 'result'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const cache of CACHE_NAMES) {
+          this.inc({ cache, result: 'hit' }, metrics.cacheCounts[cache].hit);
+          this.inc({ cache, result: 'miss' }, metrics.cacheCounts[cache].miss);
+        }
+      },
+    });
+  }
+
+  /** A new outcome to fill in; `recordChatCompletion` closes it. */
+  chatCompletionStarted(): ChatCompletionOutcome {
+    return { startedAt: performance.now(), provider: NOT_ROUTED, model: NOT_ROUTED, keySource: NOT_ROUTED, stream: false, status: 200 };
+  }
+
+  recordChatCompletion(outcome: ChatCompletionOutcome): void {
+    const succeeded = outcome.status < 400;
+    const model = outcome.provider === NOT_ROUTED ? NOT_ROUTED : this.models.get(outcome.model, succeeded);
+    const key = `${outcome.provider}|${model}|${outcome.keySource}|${outcome.status}`;
+    const series = this.requests.get(key);
+    if (series) series.count += 1;
+    else this.requests.set(key, { labels: { provider: outcome.provider, model, key_source: outcome.keySource, status: String(outcome.status) }, count: 1 });
+    const labels = this.durationLabels.get(`${outcome.provider}|${outcome.stream}`);
+    if (labels) this.requestDuration.observe(labels, (performance.now() - outcome.startedAt) / 1000);
+  }
+
+  /** The provider's response head arrived; `sentAt` is `performance.now()` before sending. */
+  upstreamResponded(provider: ProviderId, sentAt: number): void {
+    const labels = this.providerLabels.get(provider);
+    if (labels) this.upstreamDuration.observe(labels, (performance.now() - sentAt) / 1000);
+  }
+
+  streamStarted(): void {
+    this.streamsStarted += 1;
+    this.streamsActive += 1;
+  }
+
+  streamEnded(): void {
+    this.streamsActive -= 1;
+    if (this.streamsActive === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** SSE streams open now (the router hijacks their replies, so Fastify does not count them). */
+  get activeStreams(): number {
+    return this.streamsActive;
+  }
+
+  /** Resolves once no stream is open. */
+  whenStreamsIdle(): Promise<void> {
+    if (this.streamsActive === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  cacheLookup(cache: CacheName, hit: boolean): void {
+    if (hit) this.cacheCounts[cache].hit += 1;
+    else this.cacheCounts[cache].miss += 1;
+  }
+
+  /** The Prometheus text exposition: this app's metrics and the process's. */
+  async render(): Promise<string> {
+    const [own, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
+    return `${own}\n${process}`;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
