@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -14,7 +14,7 @@ const FLUSH_INTERVAL_MS = 2_000;
  * seconds, so a gateway request never waits on (or pays for) a database write.
  */
 @Injectable()
-export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
+export class LastUsedRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private pending: Record<TrackedTable, Map<string, Date>> = { api_keys: new Map(), user_provider_keys: new Map() };
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -33,7 +33,8 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (TypeORM closes it in onApplicationShutdown): nothing recorded is lost. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
