@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import helmet from '@fastify/helmet';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,8 +11,13 @@ import { AppModule } from './app.module.js';
 import { GatewayError } from './common/errors/gateway-error.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
+import { requestContext } from './common/logging/request-context.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { openDatabase } from './database/open-database.js';
+import { DrainState } from './health/drain-state.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { setupOpenApi } from './openapi/openapi.js';
+import { drainHttp } from './shutdown/drain-http.js';
 
 /** A started gateway. */
 export interface RunningApp {
@@ -20,7 +26,10 @@ export interface RunningApp {
   readonly logger: Logger;
   /** `http://host:port` it listens on. */
   readonly url: string;
-  /** Stops accepting, closes the app and its database (the embedded one included). */
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests and streams finish (up
+   * to SHUTDOWN_TIMEOUT_MS, `/readyz` answering 503 meanwhile), then closes the app and its database.
+   */
   close(): Promise<void>;
 }
 
@@ -68,7 +77,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
       exceptionFactory: (errors: ValidationError[]) => validationError(errors),
     }),
   );
-  installHttpHooks(app, logger);
+  const drain = app.get(DrainState);
+  await installSecurity(app, config);
+  installHttpHooks(app, logger, drain);
+  setupOpenApi(app);
   if (existsSync(path.join(config.webDistDir, 'index.html'))) {
     app.useStaticAssets({ root: config.webDistDir, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
   } else {
@@ -89,6 +101,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
     url,
     close: () =>
       (closing ??= (async () => {
+        await drainHttp({ server: app.getHttpServer(), drain, metrics: app.get(MetricsService), timeoutMs: config.shutdownTimeoutMs, logger });
         await app.close();
         await database.stop();
       })()),
@@ -108,12 +121,57 @@ function validationError(errors: ValidationError[]): GatewayError {
   return new GatewayError('validation_failed', message ?? 'Invalid request body.', { param: fieldPath.join('.') || undefined });
 }
 
-/** Request ids and one access-log line per request (no per-request child logger: that allocation is measurable at load). */
-function installHttpHooks(app: NestFastifyApplication, logger: Logger): void {
+/**
+ * Security headers (helmet) with a Content-Security-Policy the settings SPA and the docs UI work
+ * under (their scripts are same-origin files; swagger-ui needs inline styles and data: images),
+ * and CORS for the origins in CORS_ORIGINS (none: same-origin only, no CORS headers at all).
+ */
+async function installSecurity(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': null, // operators may serve plain HTTP on a private network
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      exposedHeaders: ['x-request-id', 'x-uniroute-provider', 'x-uniroute-key-source', 'retry-after'],
+      maxAge: 600,
+    });
+  }
+}
+
+/** While draining, requests on kept-alive connections get this and the connection closes; probes still answer. */
+const SHUTTING_DOWN = new GatewayError('service_unavailable', 'The gateway is shutting down: retry the request.').toBody();
+
+/**
+ * Request ids: on the response, and on every log line written while the request is handled
+ * (AsyncLocalStorage read by the logger's mixin; entered again before the handler because body
+ * parsing runs outside the request's async context). One access-log line per request (no
+ * per-request child logger: that allocation is measurable at load).
+ */
+function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: DrainState): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    done();
+    if (drain.draining && request.url !== '/healthz' && request.url !== '/readyz') {
+      void reply.code(503).header('connection', 'close').header('content-type', 'application/json; charset=utf-8').send(SHUTTING_DOWN);
+      return;
+    }
+    requestContext.run(request.id, done);
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    requestContext.run(request.id, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';
