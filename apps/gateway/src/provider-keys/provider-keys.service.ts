@@ -86,6 +86,12 @@ export class ProviderKeysService {
         param: 'provider',
       });
     }
+    if (request.validate) {
+      // It passed the test before saving: the page shows it as tested, not "Not yet".
+      const verdict = { lastTestedAt: new Date(), lastTestOk: true };
+      await this.repository.update(entity.id, verdict);
+      Object.assign(entity, verdict);
+    }
     await this.changed(userId, request.provider);
     return this.toView(entity);
   }
@@ -108,8 +114,9 @@ export class ProviderKeysService {
     if (request.apiKey !== undefined) {
       if (request.validate) await this.requireAccepted(provider, request.apiKey);
       const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider });
-      // A new key has not been tested, and the old verdict was about the old key.
-      Object.assign(changes, { apiKeyEncrypted: sealed.ciphertext, keyVersion: sealed.keyVersion, keyLast4: last4(request.apiKey), lastTestOk: null, lastTestedAt: null });
+      // The old verdict was about the old key; the new one is untested unless it was tested before saving.
+      const verdict = request.validate ? { lastTestOk: true, lastTestedAt: new Date() } : { lastTestOk: null, lastTestedAt: null };
+      Object.assign(changes, { apiKeyEncrypted: sealed.ciphertext, keyVersion: sealed.keyVersion, keyLast4: last4(request.apiKey), ...verdict });
     }
     if (request.isActive !== undefined) changes.isActive = request.isActive;
     await this.repository.update(entity.id, changes);

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { KEYS } from './support/keys.js';
+import { AUTH_FILE } from './support/paths.js';
+import { snap } from './support/screenshots.js';
+
+/** A phone in portrait (iPhone 12–15 width). */
+test.use({ viewport: { width: 390, height: 844 } });
+
+/** The session token auth.setup.ts saved, for arranging state through the API. */
+function sessionToken(): string {
+  const state = JSON.parse(readFileSync(AUTH_FILE, 'utf8')) as { origins: Array<{ localStorage: Array<{ name: string; value: string }> }> };
+  const entry = state.origins.flatMap((origin) => origin.localStorage).find((item) => item.name === 'uniroute.session');
+  if (!entry) throw new Error(`no uniroute.session in ${AUTH_FILE}`);
+  return (JSON.parse(entry.value) as { accessToken: string }).accessToken;
+}
+
+async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({
+    viewport: window.innerWidth,
+    document: document.documentElement.scrollWidth,
+    body: document.body.scrollWidth,
+  }));
+  expect(widths.document, `the page is ${widths.document}px wide in a ${widths.viewport}px viewport`).toBeLessThanOrEqual(widths.viewport);
+  expect(widths.body).toBeLessThanOrEqual(widths.viewport);
+}
+
+test('the provider-keys page fits a phone screen', async ({ page, request }, testInfo) => {
+  // A configured card (masked key, badge, switch) next to empty ones, arranged through the API.
+  const headers = { authorization: `Bearer ${sessionToken()}` };
+  const created = await request.post('/admin/provider-keys', { headers, data: { provider: 'google', apiKey: KEYS.google } });
+  expect(created.status()).toBe(201);
+  try {
+    await page.goto('/settings/provider-keys');
+    const google = page.getByTestId('provider-card-google');
+    await expect(google.getByTestId('provider-masked-key-google')).toHaveText(/gg01$/);
+    await expect(page.getByTestId('provider-fallback-anthropic')).toContainText("server's key");
+    await expectNoHorizontalOverflow(page);
+    await snap(page, testInfo, '15-phone-provider-keys');
+
+    await google.getByRole('button', { name: 'Replace key' }).click();
+    await expect(google.getByRole('form', { name: 'Replace Google Gemini key' })).toBeVisible();
+    await expectNoHorizontalOverflow(page);
+    await snap(page, testInfo, '16-phone-provider-keys-replace-form');
+  } finally {
+    const deleted = await request.delete('/admin/provider-keys/google', { headers });
+    expect(deleted.status()).toBe(204);
+  }
+});
+
+test('the API-keys page fits a phone screen, new-key callout included', async ({ page }, testInfo) => {
+  await page.goto('/settings/api-keys');
+  await page.getByLabel('New key name').fill('phone');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await expect(page.getByTestId('new-api-key-value')).toHaveText(/^ur_/);
+  await expect(page.getByTestId('api-key-row').filter({ hasText: 'phone' })).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '17-phone-api-keys');
+});

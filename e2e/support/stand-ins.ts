@@ -1,0 +1,28 @@
+import { e2eEnvironment } from './env.js';
+
+/** One request a stand-in received, as its HTTP control API shows it (the key only as its last 4). */
+export interface StandInRequest {
+  provider: 'openai' | 'anthropic' | 'google';
+  method: string;
+  path: string;
+  apiKeyLast4: string | null;
+  model: string | null;
+  stream: boolean;
+}
+
+async function control(method: 'GET' | 'POST', path: string): Promise<unknown> {
+  const response = await fetch(`${e2eEnvironment().standInsUrl}/__stand-ins${path}`, { method });
+  if (!response.ok) throw new Error(`stand-ins ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** Everything the stand-in for `provider` received since the last reset, oldest first. */
+export async function standInRequests(provider: StandInRequest['provider']): Promise<StandInRequest[]> {
+  const body = (await control('GET', `/requests?provider=${provider}`)) as { requests: StandInRequest[] };
+  return body.requests;
+}
+
+/** Forgets the recordings (the accepted keys stay). */
+export async function resetStandIns(): Promise<void> {
+  await control('POST', '/reset');
+}
