@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DrainState } from '../src/health/drain-state.js';
 import { httpClient } from './support/http.js';
 import { DATABASE_KIND, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -92,15 +93,35 @@ describe(`security headers, CORS, body limit and request ids (${DATABASE_KIND})`
   });
 });
 
-describe(`CORS_ORIGINS unset (${DATABASE_KIND})`, () => {
-  it('sends no CORS headers: same-origin only', async () => {
-    const app = await startTestApp();
-    try {
-      const response = await fetch(`${app.url}/healthz`, { headers: { origin: 'https://console.example.com' } });
-      expect(response.status).toBe(200);
-      expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await app.close();
-    }
+describe(`defaults: no CORS_ORIGINS, then draining after SIGTERM (${DATABASE_KIND})`, () => {
+  let app: TestApp;
+  let client: ReturnType<typeof httpClient>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    client = httpClient(app.url);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('sends no CORS headers without CORS_ORIGINS: same-origin only', async () => {
+    const response = await fetch(`${app.url}/healthz`, { headers: { origin: 'https://console.example.com' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  // Last: it leaves the app draining.
+  it('answers 503 on /readyz and on new requests over kept-alive connections while draining; /healthz stays up', async () => {
+    expect((await client.get('/readyz')).status).toBe(200);
+    app.app.get(DrainState).startDraining();
+    const ready = await client.get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.error.code).toBe('service_unavailable');
+    expect((await client.get('/healthz')).status).toBe(200);
+    const refused = await client.post('/auth/login', { email: 'someone@example.com', password: 'correct horse battery staple' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('connection')).toBe('close');
+    expect(refused.body).toEqual({ error: { message: 'The gateway is shutting down: retry the request.', type: 'api_error', code: 'service_unavailable', param: null } });
   });
 });
