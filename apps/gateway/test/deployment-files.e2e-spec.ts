@@ -142,3 +142,14 @@ describe('Dockerfile', () => {
     expect(ignored).toContain('!.env.example');
   });
 });
+
+describe('docs/operators.md', () => {
+  const guide = read('docs/operators.md');
+
+  it('has a configuration row for every variable, and covers backups, rotation, upgrades, replicas, metrics and docs', () => {
+    for (const variable of [...GATEWAY_VARIABLES, ...COMPOSE_VARIABLES]) expect(guide, variable).toMatch(new RegExp(`^\\| \`${variable}\` \\|`, 'm'));
+    for (const heading of ['## Backups', '## Rotating the master key', '## Upgrades', '## Scaling out', '## Metrics', '## Logs', '## API docs']) expect(guide).toContain(heading);
+    expect(guide).toContain('keys:rotate');
+    expect(guide).toContain('pg_dump');
+  });
+});

@@ -24,6 +24,13 @@ export function createOpenApiDocument(app: NestFastifyApplication): OpenAPIObjec
         '`/auth/me` and `/admin/*` take the session token from `POST /auth/login`. Every error has OpenAI\'s shape `{"error":{message,type,code,param}}`.',
     )
     .setVersion('0.1.0')
+    // The order the docs UI lists them in: what a newcomer does first comes first.
+    .addTag('Auth', 'Accounts and session tokens.')
+    .addTag('Provider keys (BYOK)', 'Your own OpenAI, Anthropic and Google keys, stored encrypted (AES-256-GCM).')
+    .addTag('API keys', 'UniRoute API keys (`ur_…`) for SDKs.')
+    .addTag('Gateway (OpenAI-compatible)', 'Point any OpenAI SDK at `/v1` with a UniRoute API key.')
+    .addTag('Health', 'Liveness and readiness probes.')
+    .addTag('Operations', 'Prometheus metrics.')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Session token (`accessToken` from `POST /auth/register` or `/auth/login`).' }, 'session')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'ur_…', description: 'UniRoute API key from `POST /admin/api-keys` (also accepted as `x-api-key`).' }, 'api-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The operator\'s METRICS_TOKEN, only when it is set.' }, 'metrics')
