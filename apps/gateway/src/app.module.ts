@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseHandle } from './database/open-database.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NativeModule } from './native/native.module.js';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module.js';
 import { RouterModule } from './router/router.module.js';
 import { UsageModule } from './usage/usage.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         ApiKeysModule,
         ProviderKeysModule,
         RouterModule,
+        NativeModule,
         HealthModule,
         // Last: its catch-all GET route must not shadow anything above.
         WebModule,

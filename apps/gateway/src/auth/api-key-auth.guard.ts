@@ -4,13 +4,16 @@ import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { PRINCIPAL, type AuthenticatedRequest } from './principal.js';
 
-/** Reads the key from `Authorization: Bearer ur_…` or `x-api-key: ur_…` (what the official SDKs send). */
+/**
+ * Reads the key from `Authorization: Bearer ur_…`, `x-api-key: ur_…` (OpenAI and Anthropic SDKs) or
+ * `x-goog-api-key: ur_…` (what `@google/genai` sends on the native `/google/*` routes).
+ */
 export function readApiKey(headers: FastifyRequest['headers']): string | undefined {
   const authorization = headers.authorization;
   if (typeof authorization === 'string' && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
     return authorization.slice(7).trim();
   }
-  const apiKey = headers['x-api-key'];
+  const apiKey = headers['x-api-key'] ?? headers['x-goog-api-key'];
   return typeof apiKey === 'string' ? apiKey.trim() : undefined;
 }
 
@@ -23,7 +26,7 @@ export class ApiKeyAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const key = readApiKey(request.headers);
     if (!key) {
-      throw new GatewayError('invalid_api_key', 'Missing UniRoute API key. Send it as `Authorization: Bearer ur_…` or `x-api-key: ur_…`.');
+      throw new GatewayError('invalid_api_key', 'Missing UniRoute API key. Send it as `Authorization: Bearer ur_…` or `x-api-key: ur_…` (`x-goog-api-key` for the Google SDK).');
     }
     const principal = await this.apiKeys.authenticate(key);
     if (!principal) throw new GatewayError('invalid_api_key', 'Invalid or revoked UniRoute API key.');

@@ -11,5 +11,6 @@ import { RouterService } from './router.service.js';
   imports: [ProvidersModule, ProviderKeysModule],
   controllers: [ChatCompletionsController, ModelsController],
   providers: [RouterService, CredentialResolver, ModelsService],
+  exports: [CredentialResolver],
 })
 export class RouterModule {}

@@ -8,7 +8,7 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /** Paths that belong to the APIs: an unknown one is a JSON 404, never the SPA. */
-const API_PREFIXES = ['/v1/', '/v1?', '/auth/', '/admin/', '/docs', '/metrics', '/healthz', '/readyz'];
+const API_PREFIXES = ['/v1/', '/v1?', '/anthropic/', '/google/', '/auth/', '/admin/', '/docs', '/metrics', '/healthz', '/readyz'];
 
 /**
  * History-mode fallback for the settings SPA (§1): every other GET path answers with its

@@ -1,0 +1,19 @@
+import { ApiOkResponse } from '@nestjs/swagger';
+
+/**
+ * The success response of a native route: the provider's own body (and, for `stream`, its event stream),
+ * documented by the provider rather than re-described here; errors are added for every route in `openapi.ts`.
+ */
+export function NativeOkResponse(description: string, options: { stream?: boolean } = {}) {
+  return ApiOkResponse({
+    description: `${description} Byte for byte as the provider sent it.`,
+    headers: {
+      'x-uniroute-provider': { schema: { type: 'string', enum: ['anthropic', 'google'] }, description: 'Where the request went.' },
+      'x-uniroute-key-source': { schema: { type: 'string', enum: ['user', 'server'] }, description: 'Whose key it used.' },
+    },
+    content: {
+      'application/json': { schema: { type: 'object', description: "The provider's own response body." } },
+      ...(options.stream ? { 'text/event-stream': { schema: { type: 'string', description: "The provider's own server-sent events." } } } : {}),
+    },
+  });
+}

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { KeySource } from '@uniroute/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { maskSecrets } from '../common/security/mask-secrets.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
+import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { CredentialResolver, type ResolvedCredential } from '../router/credential-resolver.js';
+import { writeWithBackpressure } from '../router/sse.js';
+import { forwardedQuery, type NativeApi } from './native-api.js';
+import { rawBodyOf } from './raw-body.js';
+
+/** One native call as a controller describes it. */
+export interface NativeCall {
+  readonly api: NativeApi;
+  readonly method: 'GET' | 'POST';
+  /** The upstream path under the provider's base URL, e.g. `/v1/messages`; the caller's query is added (minus `key=`). */
+  readonly path: string;
+  /** The URL asks for a stream (Gemini `:streamGenerateContent`); an event-stream answer is relayed as one anyway. */
+  readonly stream?: boolean;
+}
+
+/** Upstream error bodies are small; a runaway one is cut here rather than held whole in memory. */
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+/** Stops proxies in front of the gateway from holding stream chunks back. */
+const STREAM_HEADERS = { 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } as const;
+
+/**
+ * Relays a native provider call (Anthropic Messages, Gemini generateContent) with no translation: the
+ * body goes up as the client sent it and the answer comes back byte for byte, a stream chunk by chunk
+ * as it arrives. Only the credential changes: the caller's UniRoute key stays here and the key the
+ * caller is entitled to (their own, else the server's) goes up, resolved exactly as for
+ * `/v1/chat/completions`. A client that goes away aborts the upstream request.
+ */
+@Injectable()
+export class NativeRelayService {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly credentials: CredentialResolver,
+    private readonly providerKeys: ProviderKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async relay(principal: Principal, call: NativeCall, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { api } = call;
+    const provider = api.provider;
+    const credential = await this.credentials.resolve(principal.userId, provider);
+    void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
+
+    const body = call.method === 'POST' ? rawBodyOf(request) : undefined;
+    const baseUrl = this.config.providers[provider].baseUrl.replace(/\/+$/, '');
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      const response = await this.upstream.send(
+        provider,
+        {
+          method: call.method,
+          url: `${baseUrl}${call.path}${forwardedQuery(request.url)}`,
+          headers: api.upstreamHeaders(request.headers, credential.apiKey, body !== undefined),
+          body,
+        },
+        abort.signal,
+      );
+      if (response.statusCode >= 400) await this.relayError(principal, api, credential, response, reply);
+      else if (call.stream === true || isEventStream(response)) await this.relayStream(api, response, reply, abort.signal);
+      else await this.relayBody(api, response, reply);
+    } catch (error) {
+      if (error instanceof ClientAbortedError || abort.signal.aborted) {
+        if (!reply.raw.destroyed) reply.raw.destroy();
+        return;
+      }
+      throw this.upstream.toTransportError(provider, error, abort.signal);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  }
+
+  /** A JSON answer: the upstream bytes as they are, with the provider's headers the SDK reads. */
+  private async relayBody(api: NativeApi, response: UpstreamResponse, reply: FastifyReply): Promise<void> {
+    const bytes = Buffer.from(await response.body.arrayBuffer());
+    await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(bytes);
+  }
+
+  /** An event stream (or Gemini's streamed JSON array): each upstream chunk is written on as it arrives. */
+  private async relayStream(api: NativeApi, response: UpstreamResponse, reply: FastifyReply, signal: AbortSignal): Promise<void> {
+    const raw = reply.raw;
+    reply.hijack();
+    raw.writeHead(response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
+    raw.flushHeaders();
+    try {
+      for await (const chunk of response.body) await writeWithBackpressure(raw, chunk as Buffer);
+      if (!raw.writableEnded) raw.end();
+    } catch (error) {
+      if (signal.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
+      response.body.destroy();
+      const gatewayError = this.upstream.toTransportError(api.provider, error, signal);
+      if (!(gatewayError instanceof GatewayError) || !isEventStream(response)) {
+        raw.destroy();
+        return;
+      }
+      // The status is sent: the failure travels as the provider's own error event, which its SDK raises.
+      this.logger.warn({ provider: api.provider, code: gatewayError.code }, 'native upstream stream failed mid-way');
+      if (!raw.writableEnded && !raw.destroyed) raw.end(api.streamErrorEvent(gatewayError));
+    }
+  }
+
+  /**
+   * An upstream error keeps its status and native body (the SDKs parse their provider's error shape), with
+   * anything key-like masked. A user key the provider rejects is flagged for the settings page, by the same
+   * rule as `/v1/chat/completions` (the adapter's reading of the error, e.g. Gemini's 400 `API_KEY_INVALID`).
+   */
+  private async relayError(principal: Principal, api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply): Promise<void> {
+    const text = await readErrorText(response);
+    if (credential.keySource === ('user' satisfies KeySource)) {
+      const { status } = PROVIDER_ADAPTERS[api.provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
+      if (status === 401 || status === 403) {
+        this.providerKeys.markRejectedByProvider(principal.userId, api.provider).catch((markError: unknown) => {
+          this.logger.warn({ err: markError, provider: api.provider }, 'could not flag a rejected provider key');
+        });
+      }
+    }
+    await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(maskSecrets(text));
+  }
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  const contentType = response.headers['content-type'];
+  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream');
+}
+
+/** `content-type` and the provider headers its SDK reads; hop-by-hop headers, lengths and cookies stay behind. */
+function relayedHeaders(api: NativeApi, response: UpstreamResponse): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (typeof value !== 'string') continue;
+    if (name === 'content-type' || api.relaysResponseHeader(name)) headers[name] = value;
+  }
+  return headers;
+}
+
+async function readErrorText(response: UpstreamResponse): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ERROR_BODY_BYTES) {
+      response.body.destroy();
+      break;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
