@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import helmet from '@fastify/helmet';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { GatewayError } from './common/errors/gateway-error.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
+import { securityHeaders } from './common/security/security-headers.js';
 import { requestContext } from './common/logging/request-context.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { openDatabase } from './database/open-database.js';
@@ -78,7 +78,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
     }),
   );
   const drain = app.get(DrainState);
-  await installSecurity(app, config);
+  installCors(app, config);
   installHttpHooks(app, logger, drain);
   setupOpenApi(app);
   if (existsSync(path.join(config.webDistDir, 'index.html'))) {
@@ -121,40 +121,22 @@ function validationError(errors: ValidationError[]): GatewayError {
   return new GatewayError('validation_failed', message ?? 'Invalid request body.', { param: fieldPath.join('.') || undefined });
 }
 
-/**
- * Security headers (helmet) with a Content-Security-Policy the settings SPA and the docs UI work
- * under (their scripts are same-origin files; swagger-ui needs inline styles and data: images),
- * and CORS for the origins in CORS_ORIGINS (none: same-origin only, no CORS headers at all).
- */
-async function installSecurity(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'upgrade-insecure-requests': null, // operators may serve plain HTTP on a private network
-      },
-    },
+/** CORS for the origins in CORS_ORIGINS (`*` = any); none configured: same-origin only, no CORS headers at all. */
+function installCors(app: NestFastifyApplication, config: AppConfig): void {
+  if (config.corsOrigins.length === 0) return;
+  app.enableCors({
+    origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    exposedHeaders: ['x-request-id', 'x-uniroute-provider', 'x-uniroute-key-source', 'retry-after'],
+    maxAge: 600,
   });
-  if (config.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
-      methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      exposedHeaders: ['x-request-id', 'x-uniroute-provider', 'x-uniroute-key-source', 'retry-after'],
-      maxAge: 600,
-    });
-  }
 }
 
 /** While draining, requests on kept-alive connections get this and the connection closes; probes still answer. */
 const SHUTTING_DOWN = new GatewayError('service_unavailable', 'The gateway is shutting down: retry the request.').toBody();
 
 /**
+ * Security headers (helmet's, computed once) on every response, hijacked SSE streams included.
  * Request ids: on the response, and on every log line written while the request is handled
  * (AsyncLocalStorage read by the logger's mixin; entered again before the handler because body
  * parsing runs outside the request's async context). One access-log line per request (no
@@ -162,8 +144,9 @@ const SHUTTING_DOWN = new GatewayError('service_unavailable', 'The gateway is sh
  */
 function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: DrainState): void {
   const fastify = app.getHttpAdapter().getInstance();
+  const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(headers).header('x-request-id', request.id);
     if (drain.draining && request.url !== '/healthz' && request.url !== '/readyz') {
       void reply.code(503).header('connection', 'close').header('content-type', 'application/json; charset=utf-8').send(SHUTTING_DOWN);
       return;
