@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -134,6 +134,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD \["node", "-e", ".*\/healthz/m);
     expect(dockerfile).toMatch(/^CMD \["node", "apps\/gateway\/dist\/main.js"\]$/m);
+  });
+
+  it('copies every workspace package\'s manifest before the frozen install', () => {
+    const workspaces = ['apps', 'packages']
+      .flatMap((parent) => readdirSync(path.join(REPO_ROOT, parent)).map((name) => `${parent}/${name}`))
+      .concat('migrations')
+      .filter((directory) => existsSync(path.join(REPO_ROOT, directory, 'package.json')));
+    expect(workspaces.length).toBeGreaterThanOrEqual(5);
+    for (const directory of workspaces) expect(dockerfile, directory).toContain(`COPY ${directory}/package.json ${directory}/`);
   });
 
   it('is not sent local dependencies, build output or .env', () => {
