@@ -10,8 +10,7 @@ import { AppModule } from './app.module.js';
 import { GatewayError } from './common/errors/gateway-error.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
-import { securityHeaders } from './common/security/security-headers.js';
-import { requestContext } from './common/logging/request-context.js';
+import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { openDatabase } from './database/open-database.js';
 import { DrainState } from './health/drain-state.js';
@@ -136,25 +135,22 @@ function installCors(app: NestFastifyApplication, config: AppConfig): void {
 const SHUTTING_DOWN = new GatewayError('service_unavailable', 'The gateway is shutting down: retry the request.').toBody();
 
 /**
- * Security headers (helmet's, computed once) on every response, hijacked SSE streams included.
- * Request ids: on the response, and on every log line written while the request is handled
- * (AsyncLocalStorage read by the logger's mixin; entered again before the handler because body
- * parsing runs outside the request's async context). One access-log line per request (no
- * per-request child logger: that allocation is measurable at load).
+ * Security headers on every response, hijacked SSE streams included: helmet's (computed once) for
+ * pages, docs and the management API; a lean set for the gateway APIs (see security-headers.ts).
+ * Request ids: on the response and on the access-log line (one per request; no per-request child
+ * logger, that allocation is measurable at load). Code that logs while handling a request passes
+ * `reqId` itself (see common/logging/logger.ts for why there is no AsyncLocalStorage).
  */
 function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: DrainState): void {
   const fastify = app.getHttpAdapter().getInstance();
   const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(headers).header('x-request-id', request.id);
+    void reply.headers(securityHeadersFor(request.url, headers)).header('x-request-id', request.id);
     if (drain.draining && request.url !== '/healthz' && request.url !== '/readyz') {
       void reply.code(503).header('connection', 'close').header('content-type', 'application/json; charset=utf-8').send(SHUTTING_DOWN);
       return;
     }
-    requestContext.run(request.id, done);
-  });
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    requestContext.run(request.id, done);
+    done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';

@@ -34,7 +34,7 @@ describe(`security headers, CORS, body limit and request ids (${DATABASE_KIND})`
   });
 
   it('sends helmet security headers with a CSP the SPA and the docs UI work under', async () => {
-    for (const url of ['/settings/provider-keys', '/docs', '/healthz', '/v1/models']) {
+    for (const url of ['/settings/provider-keys', '/docs', '/healthz', '/auth/me']) {
       const response = await fetch(`${app.url}${url}`);
       await response.arrayBuffer();
       const csp = response.headers.get('content-security-policy') ?? '';
@@ -48,6 +48,14 @@ describe(`security headers, CORS, body limit and request ids (${DATABASE_KIND})`
       expect(response.headers.get('x-frame-options'), url).toBe('SAMEORIGIN');
       expect(response.headers.get('referrer-policy'), url).toBe('no-referrer');
       expect(response.headers.get('strict-transport-security'), url).toMatch(/max-age=\d+/);
+    }
+    // SDK-facing APIs get the lean set: nosniff and no caching, no page policies.
+    for (const url of ['/v1/models', '/anthropic/v1/models', '/google/v1beta/models']) {
+      const response = await fetch(`${app.url}${url}`);
+      await response.arrayBuffer();
+      expect(response.headers.get('x-content-type-options'), url).toBe('nosniff');
+      expect(response.headers.get('cache-control'), url).toBe('no-store');
+      expect(response.headers.get('content-security-policy'), url).toBeNull();
     }
     const spa = await client.get('/settings/provider-keys');
     expect(spa.status).toBe(200);

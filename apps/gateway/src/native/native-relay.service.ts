@@ -9,6 +9,7 @@ import { maskSecrets } from '../common/security/mask-secrets.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
+import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { CredentialResolver, type ResolvedCredential } from '../router/credential-resolver.js';
 import { writeWithBackpressure } from '../router/sse.js';
@@ -51,16 +52,12 @@ export class NativeRelayService {
   async relay(principal: Principal, call: NativeCall, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { api } = call;
     const provider = api.provider;
-    const credential = await this.credentials.resolve(principal.userId, provider);
+    const credential = await this.credentials.resolve(principal.userId, provider, request.id);
     void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
 
     const body = call.method === 'POST' ? rawBodyOf(request) : undefined;
     const baseUrl = this.config.providers[provider].baseUrl.replace(/\/+$/, '');
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    };
-    reply.raw.once('close', onClose);
+    const abort = new ClientDisconnect(reply.raw);
     try {
       const response = await this.upstream.send(
         provider,
@@ -70,19 +67,19 @@ export class NativeRelayService {
           headers: api.upstreamHeaders(request.headers, credential.apiKey, body !== undefined),
           body,
         },
-        abort.signal,
+        abort,
       );
       if (response.statusCode >= 400) await this.relayError(principal, api, credential, response, reply);
-      else if (call.stream === true || isEventStream(response)) await this.relayStream(api, response, reply, abort.signal);
+      else if (call.stream === true || isEventStream(response)) await this.relayStream(api, response, reply, abort);
       else await this.relayBody(api, response, reply);
     } catch (error) {
-      if (error instanceof ClientAbortedError || abort.signal.aborted) {
+      if (error instanceof ClientAbortedError || abort.aborted) {
         if (!reply.raw.destroyed) reply.raw.destroy();
         return;
       }
-      throw this.upstream.toTransportError(provider, error, abort.signal);
+      throw this.upstream.toTransportError(provider, error, abort);
     } finally {
-      reply.raw.off('close', onClose);
+      abort.dispose();
     }
   }
 
@@ -93,7 +90,7 @@ export class NativeRelayService {
   }
 
   /** An event stream (or Gemini's streamed JSON array): each upstream chunk is written on as it arrives. */
-  private async relayStream(api: NativeApi, response: UpstreamResponse, reply: FastifyReply, signal: AbortSignal): Promise<void> {
+  private async relayStream(api: NativeApi, response: UpstreamResponse, reply: FastifyReply, signal: ClientDisconnect): Promise<void> {
     const raw = reply.raw;
     reply.hijack();
     raw.writeHead(response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
@@ -110,7 +107,7 @@ export class NativeRelayService {
         return;
       }
       // The status is sent: the failure travels as the provider's own error event, which its SDK raises.
-      this.logger.warn({ provider: api.provider, code: gatewayError.code }, 'native upstream stream failed mid-way');
+      this.logger.warn({ reqId: reply.request.id, provider: api.provider, code: gatewayError.code }, 'native upstream stream failed mid-way');
       if (!raw.writableEnded && !raw.destroyed) raw.end(api.streamErrorEvent(gatewayError));
     }
   }
@@ -126,7 +123,7 @@ export class NativeRelayService {
       const { status } = PROVIDER_ADAPTERS[api.provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
       if (status === 401 || status === 403) {
         this.providerKeys.markRejectedByProvider(principal.userId, api.provider).catch((markError: unknown) => {
-          this.logger.warn({ err: markError, provider: api.provider }, 'could not flag a rejected provider key');
+          this.logger.warn({ reqId: reply.request.id, err: markError, provider: api.provider }, 'could not flag a rejected provider key');
         });
       }
     }

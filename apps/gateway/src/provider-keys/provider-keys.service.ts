@@ -160,13 +160,13 @@ export class ProviderKeysService {
    * Warm calls touch neither the database nor the cipher.
    * @throws GatewayError `provider_key_unusable` when their key no longer decrypts.
    */
-  async resolveUserCredential(userId: string, provider: ProviderId): Promise<UserCredential | null> {
+  async resolveUserCredential(userId: string, provider: ProviderId, requestId?: string): Promise<UserCredential | null> {
     const cacheKey = `${userId}:${provider}`;
     let entry = this.credentials.get(cacheKey);
     this.metrics.cacheLookup('provider_credential', entry !== undefined);
     if (!entry) {
       const generation = this.credentials.generation;
-      entry = await this.loadCredential(userId, provider);
+      entry = await this.loadCredential(userId, provider, requestId);
       this.credentials.set(cacheKey, entry, generation);
     }
     if (entry.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider));
@@ -207,14 +207,14 @@ export class ProviderKeysService {
     }
   }
 
-  private async loadCredential(userId: string, provider: ProviderId): Promise<CredentialEntry> {
+  private async loadCredential(userId: string, provider: ProviderId, requestId: string | undefined): Promise<CredentialEntry> {
     const entity = await this.repository.find(userId, provider);
     if (!entity || !entity.isActive) return { kind: 'none' };
     try {
       return { kind: 'user', credential: { apiKey: this.decrypt(entity), providerKeyId: entity.id } };
     } catch (error) {
       if (!(error instanceof ProviderKeyDecryptionError)) throw error;
-      this.logger.error({ providerKeyId: entity.id, provider, reason: error.message }, 'stored provider key does not decrypt');
+      this.logger.error({ reqId: requestId, providerKeyId: entity.id, provider, reason: error.message }, 'stored provider key does not decrypt');
       return { kind: 'unusable' };
     }
   }

@@ -3,7 +3,11 @@ import { PROVIDER_LABELS, type ProviderId } from '@uniroute/shared';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { ClientDisconnect } from './client-disconnect.js';
 import type { UpstreamRequest } from './provider-adapter.js';
+
+/** What can cancel an upstream request: a timeout's AbortSignal or the client going away. */
+export type UpstreamAbort = AbortSignal | ClientDisconnect;
 
 /** An upstream response whose status and headers have arrived; its body is still a stream. */
 export type UpstreamResponse = Dispatcher.ResponseData;
@@ -38,7 +42,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   /** Sends `request`; resolves once the response head arrived. */
-  async send(provider: ProviderId, request: UpstreamRequest, signal?: AbortSignal): Promise<UpstreamResponse> {
+  async send(provider: ProviderId, request: UpstreamRequest, signal?: UpstreamAbort): Promise<UpstreamResponse> {
     const url = new URL(request.url);
     try {
       return await this.agent.request({
@@ -55,7 +59,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   /** The transport failure `error` (from `send` or while reading a body) as what the client should see. */
-  toTransportError(provider: ProviderId, error: unknown, signal?: AbortSignal): Error {
+  toTransportError(provider: ProviderId, error: unknown, signal?: UpstreamAbort): Error {
     if (error instanceof GatewayError || error instanceof ClientAbortedError) return error;
     if (signal?.aborted) return new ClientAbortedError('client disconnected', { cause: error });
     const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;

@@ -24,8 +24,9 @@ export class CredentialResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async resolve(userId: string, provider: ProviderId): Promise<ResolvedCredential> {
-    const own = await this.providerKeys.resolveUserCredential(userId, provider);
+  /** `requestId` only labels the log line written if the user's stored key turns out unusable. */
+  async resolve(userId: string, provider: ProviderId, requestId?: string): Promise<ResolvedCredential> {
+    const own = await this.providerKeys.resolveUserCredential(userId, provider, requestId);
     if (own) return { apiKey: own.apiKey, keySource: 'user' };
     const serverKey = this.config.providers[provider].serverKey;
     if (serverKey && this.config.allowServerKeyFallback) return { apiKey: serverKey, keySource: 'server' };

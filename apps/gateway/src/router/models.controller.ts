@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ModelList } from '@uniroute/shared';
+import type { FastifyRequest } from 'fastify';
 import { ApiKeyAuth } from '../auth/public.decorator.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { ModelsService } from './models.service.js';
@@ -14,7 +15,7 @@ export class ModelsController {
 
   @Get('models')
   @ApiOkResponse({ description: 'OpenAI `list` of the models this caller can reach now, from every provider they have a key for (theirs or the server\'s).' })
-  list(@CurrentPrincipal() principal: Principal): Promise<ModelList> {
-    return this.models.list(principal.userId);
+  list(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<ModelList> {
+    return this.models.list(principal.userId, request.id);
   }
 }

@@ -34,21 +34,21 @@ export class ModelsService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async list(userId: string): Promise<ModelList> {
-    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(userId, provider)));
+  async list(userId: string, requestId: string): Promise<ModelList> {
+    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(userId, provider, requestId)));
     return { object: 'list', data: perProvider.flat() };
   }
 
-  private async listProvider(userId: string, provider: ProviderId): Promise<ModelList['data']> {
+  private async listProvider(userId: string, provider: ProviderId, requestId: string): Promise<ModelList['data']> {
     let ids: string[];
     try {
-      const credential = await this.credentials.resolve(userId, provider);
+      const credential = await this.credentials.resolve(userId, provider, requestId);
       const cacheKey = `${provider}:${this.crypto.sha256(credential.apiKey)}`;
       ids = this.cache.get(cacheKey) ?? (await this.fetchIds(provider, credential.apiKey, credential.keySource));
       this.cache.set(cacheKey, ids);
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
-      this.logger.debug({ provider, code: error.code }, 'models: provider not reachable for this caller');
+      this.logger.debug({ reqId: requestId, provider, code: error.code }, 'models: provider not reachable for this caller');
       return [];
     }
     return ids.map((id) => ({ id: routesTo(id, provider) ? id : `${provider}/${id}`, object: 'model' as const, created: 0, owned_by: provider }));

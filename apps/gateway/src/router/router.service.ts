@@ -14,6 +14,7 @@ import type { ProviderAdapter, UpstreamContext } from '../providers/provider-ada
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
+import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { parseChatRequest } from './chat-request.schema.js';
 import { CredentialResolver } from './credential-resolver.js';
@@ -27,7 +28,7 @@ interface Exchange {
   readonly request: ChatCompletionCreateParams;
   readonly context: UpstreamContext;
   readonly reply: FastifyReply;
-  readonly abort: AbortController;
+  readonly abort: ClientDisconnect;
   readonly outcome: ChatCompletionOutcome;
 }
 
@@ -66,15 +67,11 @@ export class RouterService {
     outcome.provider = provider;
     outcome.model = model;
     outcome.stream = parsed.stream === true;
-    const credential = await this.credentials.resolve(principal.userId, provider);
+    const credential = await this.credentials.resolve(principal.userId, provider, reply.request.id);
     outcome.keySource = credential.keySource;
     void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
 
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    };
-    reply.raw.once('close', onClose);
+    const abort = new ClientDisconnect(reply.raw);
     const exchange: Exchange = {
       principal,
       provider,
@@ -87,20 +84,20 @@ export class RouterService {
     };
     try {
       const sentAt = performance.now();
-      const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort.signal);
+      const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort);
       this.metrics.upstreamResponded(provider, sentAt);
       if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
       if (exchange.request.stream) await this.relayStream(exchange, response);
       else await this.relayJson(exchange, response);
     } catch (error) {
-      if (error instanceof ClientAbortedError || abort.signal.aborted) {
+      if (error instanceof ClientAbortedError || abort.aborted) {
         outcome.status = CLIENT_CLOSED_REQUEST;
         if (!reply.raw.destroyed) reply.raw.destroy();
         return;
       }
-      throw this.upstream.toTransportError(provider, error, abort.signal);
+      throw this.upstream.toTransportError(provider, error, abort);
     } finally {
-      reply.raw.off('close', onClose);
+      abort.dispose();
     }
   }
 
@@ -131,11 +128,11 @@ export class RouterService {
       }
       if (!raw.writableEnded) raw.end();
     } catch (error) {
-      if (exchange.abort.signal.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
+      if (exchange.abort.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
       response.body.destroy();
-      const gatewayError = this.upstream.toTransportError(provider, error, exchange.abort.signal);
+      const gatewayError = this.upstream.toTransportError(provider, error, exchange.abort);
       if (gatewayError instanceof GatewayError) {
-        if (gatewayError.status >= 500) this.logger.warn({ provider, code: gatewayError.code }, 'upstream stream failed mid-way');
+        if (gatewayError.status >= 500) this.logger.warn({ reqId: reply.request.id, provider, code: gatewayError.code }, 'upstream stream failed mid-way');
         exchange.outcome.status = gatewayError.status;
         writeStreamError(raw, gatewayError);
       } else {
@@ -184,7 +181,7 @@ export class RouterService {
     const error = exchange.adapter.toGatewayError(response.statusCode, body, { keySource: exchange.context.keySource, headers: response.headers });
     if (exchange.context.keySource === ('user' satisfies KeySource) && (error.status === 401 || error.status === 403)) {
       this.providerKeys.markRejectedByProvider(exchange.principal.userId, exchange.provider).catch((markError: unknown) => {
-        this.logger.warn({ err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');
+        this.logger.warn({ reqId: exchange.reply.request.id, err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');
       });
     }
     return error;

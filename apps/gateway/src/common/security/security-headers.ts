@@ -38,3 +38,24 @@ export function securityHeaders(options: Readonly<HelmetOptions> = HELMET_OPTION
   helmet(options)({} as IncomingMessage, collector as unknown as ServerResponse, () => undefined);
   return Object.freeze(headers);
 }
+
+/**
+ * What the machine-to-machine APIs (`/v1`, `/anthropic`, `/google`) send instead: their JSON and
+ * event streams are read by SDKs, never rendered by a browser, so CSP, frame and opener policies
+ * have nothing to protect there. `nosniff` still stops a browser from treating a body as a page, and
+ * `no-store` keeps answers out of shared caches. Writing helmet's dozen headers on every gateway
+ * response cost ~13 µs a request (measured with the bench's stub route), a tenth of a hop.
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+});
+
+/** Path prefixes of the machine-to-machine APIs. */
+export const MACHINE_API_PREFIXES: readonly string[] = ['/v1/', '/anthropic/', '/google/'];
+
+/** The security headers for a request path: the API set for the gateway routes, helmet's for the rest. */
+export function securityHeadersFor(url: string, pageHeaders: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  for (const prefix of MACHINE_API_PREFIXES) if (url.startsWith(prefix)) return API_SECURITY_HEADERS;
+  return pageHeaders;
+}
