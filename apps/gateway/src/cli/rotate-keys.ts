@@ -8,7 +8,7 @@ import { openDatabase } from '../database/open-database.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 
 /**
- * `pnpm --filter @uniroute/gateway keys:rotate`: re-encrypts every stored provider key with the
+ * `pnpm keys:rotate` (from the repository root): re-encrypts every stored provider key with the
  * current master key (the first entry of UNIROUTE_MASTER_KEYS). Safe while gateways serve: rows are
  * swapped one by one with an optimistic check, and every version in the ring still decrypts.
  * With the embedded database it attaches to the running gateway's, or opens it if none runs.

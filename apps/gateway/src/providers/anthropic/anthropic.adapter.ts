@@ -313,7 +313,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
     } catch (error) {
       throw unreadableUpstreamError(this.id, 'a stream event', error);
     }
-    const parsed = anthropicStreamEventTypeSchema.loose().safeParse(json);
+    const parsed = anthropicStreamEventTypeSchema.safeParse(json);
     if (!parsed.success) throw unreadableUpstreamError(this.id, 'a stream event', parsed.error);
     return parsed.data;
   }

@@ -93,7 +93,8 @@ export const anthropicStreamEventSchemas = {
 } as const;
 
 /** Every stream event names its kind in `type` (the same word as the SSE `event:` field). */
-export const anthropicStreamEventTypeSchema = z.object({ type: z.string() });
+/** Just the `type` of a stream event, everything else kept (built once: zod compiles a schema on first use). */
+export const anthropicStreamEventTypeSchema = z.looseObject({ type: z.string() });
 
 /** `GET /v1/models`: one page of model ids. @see https://docs.anthropic.com/en/api/models-list */
 export const anthropicModelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
