@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module.js';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppDependencies } from '../app.module.js';
+import { CacheInvalidationModule } from '../cache-invalidation/cache-invalidation.module.js';
+import { LoggingModule } from '../common/logging/logging.module.js';
+import { ConfigModule } from '../config/config.module.js';
+import { CryptoModule } from '../crypto/crypto.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { ProviderKeysModule } from '../provider-keys/provider-keys.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { createLogger } from '../common/logging/logger.js';
 import { NestPinoLogger } from '../common/logging/nest-logger.js';
 import { loadConfig } from '../config/app-config.js';
@@ -13,11 +22,31 @@ import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
  * swapped one by one with an optimistic check, and every version in the ring still decrypts.
  * With the embedded database it attaches to the running gateway's, or opens it if none runs.
  */
+/** What rotation needs: the provider-key service and its dependencies, no HTTP server. */
+@Module({})
+class RotationModule {
+  static forRoot({ config, database, logger }: AppDependencies): DynamicModule {
+    return {
+      module: RotationModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        DatabaseModule.forRoot(config, database),
+        MetricsModule,
+        CryptoModule,
+        CacheInvalidationModule,
+        UsageModule,
+        ProviderKeysModule,
+      ],
+    };
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const database = await openDatabase(config, { attach: true });
-  const context = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, logger }), { logger: new NestPinoLogger(logger) });
+  const context = await NestFactory.createApplicationContext(RotationModule.forRoot({ config, database, logger }), { logger: new NestPinoLogger(logger) });
   try {
     const report = await context.get(ProviderKeysService).rotateAll();
     console.log(`keys:rotate: ${report.rotated} re-encrypted to master key v${config.masterKeys.currentVersion}, ${report.skipped} changed meanwhile (already current), ${report.failed} could not be decrypted`);
