@@ -4,7 +4,7 @@
 // the server's key and with the caller's own key (BYOK). Prints req/s, p50, p99, time to first
 // streamed byte and the gateway's overhead, and writes them to docs/benchmarks.md.
 // Everything binds and connects to 127.0.0.1. Load comes from wrk (installed from Debian's packages
-// when missing). Knobs: DURATION (8s), WARMUP (2s), CONNECTIONS (1,50), MODES (json,stream),
+// when missing). Knobs: DURATION (5s), ROUNDS (3), WARMUP (2s), CONNECTIONS (1,50), MODES (json,stream),
 // PROVIDERS (openai,anthropic,google), OUTPUT (docs/benchmarks.md; "-" = don't write).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,10 @@ import path from 'node:path';
 import { ROOT, buildWhatIsMissing, hasCommand } from './lib.mjs';
 
 const env = process.env;
-const DURATION = env.DURATION ?? '8s';
+const DURATION = env.DURATION ?? '5s';
+// Rounds per row, interleaved across the targets of a group and reported as the median: this
+// machine's speed drifts by tens of percent within minutes, so back-to-back rows alone mislead.
+const ROUNDS = Number(env.ROUNDS ?? 3);
 const WARMUP = env.WARMUP ?? '2s';
 const CONNECTIONS = (env.CONNECTIONS ?? '1,50').split(',').map(Number);
 const MODES = (env.MODES ?? 'json,stream').split(',');
@@ -216,26 +219,43 @@ async function main() {
   const serverCaller = await apiKeyFor('server@bench.local', {});
   const byokCaller = await apiKeyFor('byok@bench.local', { openai: keys.openai[1], anthropic: keys.anthropic[1], google: keys.google[1] });
 
-  const targets = [];
+  const groups = [];
   for (const provider of PROVIDERS) {
     for (const mode of MODES) {
       const stream = mode === 'stream';
-      targets.push({ provider, mode, target: 'direct', request: directRequest(standIns, provider, stream, keys) });
-      targets.push({ provider, mode, target: 'gateway (server key)', request: { url: `${gatewayUrl}/v1/chat/completions`, headers: { authorization: `Bearer ${serverCaller}` }, body: requestBody(provider, stream) } });
+      const targets = [
+        { provider, mode, target: 'direct', request: directRequest(standIns, provider, stream, keys) },
+        { provider, mode, target: 'gateway (server key)', request: { url: `${gatewayUrl}/v1/chat/completions`, headers: { authorization: `Bearer ${serverCaller}` }, body: requestBody(provider, stream) } },
+      ];
       if (provider === 'openai') {
         targets.push({ provider, mode, target: 'gateway (BYOK)', request: { url: `${gatewayUrl}/v1/chat/completions`, headers: { authorization: `Bearer ${byokCaller}` }, body: requestBody(provider, stream) } });
       }
+      groups.push(targets);
     }
   }
 
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const rows = [];
-  for (const item of targets) {
-    runWrk(item.request, 10, WARMUP); // warm caches, JIT and keep-alive pools; discarded
-    const ttfb = item.mode === 'stream' ? await probeTtfb(item.request) : Number.NaN;
+  for (const targets of groups) {
+    for (const item of targets) {
+      runWrk(item.request, 10, WARMUP); // warm caches, JIT and keep-alive pools; discarded
+      item.ttfb = item.mode === 'stream' ? await probeTtfb(item.request) : Number.NaN;
+    }
     for (const connections of CONNECTIONS) {
-      const result = runWrk(item.request, connections, DURATION);
-      rows.push({ ...item, connections, ...result, ttfb });
-      console.log(`${item.provider.padEnd(9)} ${item.mode.padEnd(6)} c=${String(connections).padEnd(3)} ${item.target.padEnd(21)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  errors ${result.errors}${item.mode === 'stream' ? `  ttfb ${fmt(ttfb)} ms` : ''}`);
+      const runs = new Map(targets.map((item) => [item, []]));
+      for (let round = 0; round < ROUNDS; round += 1) for (const item of targets) runs.get(item).push(runWrk(item.request, connections, DURATION));
+      for (const item of targets) {
+        const results = runs.get(item);
+        const result = {
+          rps: median(results.map((run) => run.rps)),
+          p50: median(results.map((run) => run.p50)),
+          p99: median(results.map((run) => run.p99)),
+          errors: results.reduce((sum, run) => sum + run.errors, 0),
+        };
+        const { request, ...described } = item;
+        rows.push({ ...described, connections, ...result });
+        console.log(`${item.provider.padEnd(9)} ${item.mode.padEnd(6)} c=${String(connections).padEnd(3)} ${item.target.padEnd(21)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  errors ${result.errors}${item.mode === 'stream' ? `  ttfb ${fmt(item.ttfb)} ms` : ''}`);
+      }
     }
   }
 
@@ -260,7 +280,8 @@ async function main() {
     '# Benchmarks',
     '',
     `Measured with \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
-    `wrk (1 thread) → target, ${DURATION} per row after a ${WARMUP} warm-up; all on 127.0.0.1, the gateway as one process`,
+    `wrk (1 thread) → target, ${ROUNDS} rounds of ${DURATION} per row, interleaved with the other targets of the same provider, mode and`,
+    `connection count, the median reported (this machine's speed drifts within minutes); after a ${WARMUP} warm-up; all on 127.0.0.1, the gateway as one process`,
     '(`node apps/gateway/dist/main.js`, embedded PGlite, LOG_LEVEL=' + (env.LOG_LEVEL ?? 'info') + ', access log on), in front of the provider stand-ins (`packages/provider-stand-ins`).',
     '"direct" sends the provider-native request straight to the stand-in; "gateway" sends the OpenAI-format request through UniRoute,',
     'which routes, authenticates the `ur_` key, resolves the credential, translates (Anthropic, Gemini) or relays bytes (OpenAI).',
