@@ -29,7 +29,7 @@ export class DatabaseModule {
           uuidExtension: 'pgcrypto',
           logging: false,
           retryAttempts: 1,
-          extra: { max: config.database.poolSize, connectionTimeoutMillis: 10_000 },
+          extra: { max: database.poolSize, connectionTimeoutMillis: 10_000 },
         }),
       ],
       providers: [{ provide: DATABASE_HANDLE, useValue: database }, MigrationRunner],

@@ -13,8 +13,8 @@ export interface EmbeddedPostgres {
  * Starts PGlite persisted in `dataDir` and serves it on a loopback port with pglite-socket, so that
  * the gateway talks to it through the ordinary `pg` driver: one code path for the embedded and the
  * server database. (typeorm-pglite shares one session between every query, which breaks as soon
- * as two requests run transactions at once; pglite-socket's multiplexer keeps each transaction to
- * its own connection.)
+ * as two requests run transactions at once.) How many connections the gateway opens: see
+ * EMBEDDED_POOL_SIZE in open-database.ts.
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; maxConnections: number }): Promise<EmbeddedPostgres> {
   const directory = path.join(options.dataDir, 'pglite');

@@ -8,9 +8,20 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 export interface DatabaseHandle {
   readonly url: string;
   readonly embedded: boolean;
+  /** Connections the TypeORM pool may open (see EMBEDDED_POOL_SIZE). */
+  readonly poolSize: number;
   /** Stops the embedded server (a no-op for a PostgreSQL server). Call after the pool is closed. */
   stop(): Promise<void>;
 }
+
+/**
+ * The embedded database gets one pooled connection. PGlite runs one query at a time whatever the
+ * pool size, and pglite-socket's multiplexer, which interleaves several connections' queries,
+ * lost the answers to some of them under concurrent writes (30 parallel API-key creations with a
+ * pool of 5: two requests never answered; see test/database.e2e-spec.ts). With one connection the
+ * pool queues requests instead, and a transaction can never interleave with another.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
 
 /** Connections beyond the TypeORM pool: the LISTEN connection, the migration lock, a CLI. */
 const EXTRA_CONNECTIONS = 4;
@@ -30,19 +41,20 @@ export async function openDatabase(config: AppConfig, options: { attach?: boolea
   const { url, poolSize, dataDir } = config.database;
   if (url) {
     await checkReachable(url, 'DATABASE_URL');
-    return { url, embedded: false, stop: async () => undefined };
+    return { url, embedded: false, poolSize, stop: async () => undefined };
   }
   const runningUrl = await runningEmbeddedUrl(dataDir);
   if (runningUrl) {
-    if (options.attach) return { url: runningUrl, embedded: false, stop: async () => undefined };
+    if (options.attach) return { url: runningUrl, embedded: false, poolSize: EMBEDDED_POOL_SIZE, stop: async () => undefined };
     throw new ConfigError(`Invalid configuration: DATA_DIR ${dataDir} is in use by another running UniRoute gateway (set another DATA_DIR or PORT, or stop it)`);
   }
-  const embedded = await startEmbeddedPostgres({ dataDir, maxConnections: poolSize + EXTRA_CONNECTIONS });
+  const embedded = await startEmbeddedPostgres({ dataDir, maxConnections: EMBEDDED_POOL_SIZE + EXTRA_CONNECTIONS });
   const urlFile = embeddedUrlFile(dataDir);
   writeFileSync(urlFile, `${embedded.url}\n`, { mode: 0o600 });
   return {
     url: embedded.url,
     embedded: true,
+    poolSize: EMBEDDED_POOL_SIZE,
     async stop() {
       rmSync(urlFile, { force: true });
       await embedded.stop();

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './app-config.js';
+
+const masterKey = randomBytes(32).toString('base64');
+const jwtSecret = 'j'.repeat(40);
+
+describe(loadConfig.name, () => {
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'uniroute-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies the documented defaults', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir() });
+    expect(sut.port).toBe(3000);
+    expect(sut.database.url).toBeUndefined();
+    expect(sut.allowServerKeyFallback).toBe(true);
+    expect(sut.providers.openai).toEqual({ baseUrl: 'https://api.openai.com/v1', serverKey: undefined });
+    expect(sut.providers.anthropic.baseUrl).toBe('https://api.anthropic.com');
+    expect(sut.providers.google.baseUrl).toBe('https://generativelanguage.googleapis.com');
+  });
+
+  it('generates development secrets once into DATA_DIR, with a warning, and reuses them', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(existsSync(path.join(dir, 'master.key'))).toBe(true);
+    expect(first.startupWarnings.join(' ')).toMatch(/UNIROUTE_MASTER_KEY is not set/);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.masterKeys.keys.get(1)).toEqual(first.masterKeys.keys.get(1));
+    expect(second.jwt.secret).toBe(first.jwt.secret);
+    expect(readFileSync(path.join(dir, 'jwt.secret'), 'utf8').trim()).toBe(first.jwt.secret);
+  });
+
+  it('refuses to start in production without the master key or the JWT secret, naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: jwtSecret })).toThrow(/UNIROUTE_MASTER_KEY is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', UNIROUTE_MASTER_KEY: masterKey })).toThrow(/JWT_SECRET is required/);
+    expect(loadConfig({ NODE_ENV: 'production', UNIROUTE_MASTER_KEY: masterKey, JWT_SECRET: jwtSecret }).startupWarnings).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ UNIROUTE_MASTER_KEY: 'c2hvcnQ=' }, 'UNIROUTE_MASTER_KEY'],
+    [{ UNIROUTE_MASTER_KEYS: `v2:${masterKey},v2:${masterKey}` }, 'UNIROUTE_MASTER_KEYS'],
+    [{ UNIROUTE_MASTER_KEYS: 'garbage' }, 'UNIROUTE_MASTER_KEYS'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL'],
+    [{ ALLOW_SERVER_KEY_FALLBACK: 'maybe' }, 'ALLOW_SERVER_KEY_FALLBACK'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('stops on %j with one line naming %s', (env, variable) => {
+    const attempt = () => loadConfig({ DATA_DIR: dataDir(), ...env });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+      expect(message).not.toContain('\n');
+    }
+  });
+
+  it('reads the key ring, first entry current', () => {
+    const other = randomBytes(32).toString('base64');
+    const sut = loadConfig({ DATA_DIR: dataDir(), UNIROUTE_MASTER_KEYS: `v3:${other},v2:${masterKey}`, JWT_SECRET: jwtSecret });
+    expect(sut.masterKeys.currentVersion).toBe(3);
+    expect([...sut.masterKeys.keys.keys()]).toEqual([3, 2]);
+  });
+});
