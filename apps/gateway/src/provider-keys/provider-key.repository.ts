@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ProviderId } from '@uniroute/shared';
-import { MoreThan, Not, QueryFailedError, Repository } from 'typeorm';
+import { MoreThan, Not, Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/is-unique-violation.js';
 import { ProviderKeyEntity } from './provider-key.entity.js';
 
 /** The columns a new row needs. */
@@ -29,7 +30,6 @@ export interface ProviderKeyRepository {
 
 export const PROVIDER_KEY_REPOSITORY = Symbol('PROVIDER_KEY_REPOSITORY');
 
-const UNIQUE_VIOLATION = '23505';
 
 /** `ProviderKeyRepository` on PostgreSQL (server or embedded) through TypeORM. */
 @Injectable()
@@ -48,7 +48,7 @@ export class TypeOrmProviderKeyRepository implements ProviderKeyRepository {
     try {
       return await this.rows.save(this.rows.create({ ...values, isActive: true }));
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }

@@ -1,4 +1,6 @@
 import type { ChatCompletionChunk, CompletionUsage } from '@uniroute/shared';
+import type { AdapterRuntime } from './adapter-runtime.js';
+import type { ChatRequest } from './provider-adapter.js';
 
 /** One choice of a `chat.completion.chunk`. */
 export type ChunkChoice = ChatCompletionChunk.Choice;
@@ -13,6 +15,19 @@ export interface ChunkEnvelope {
   readonly model: string;
   /** `stream_options.include_usage`: OpenAI then sends `usage: null` on every chunk and one usage chunk at the end. */
   readonly includeUsage: boolean;
+}
+
+/** A translated stream's envelope; `id` and `model` are replaced by the provider's own once its first event names them. */
+export type StreamEnvelope = Omit<ChunkEnvelope, 'id' | 'model'> & { id: string; model: string };
+
+/** The envelope a translated stream starts with: our own id and clock, the request's model and usage option. */
+export function newStreamEnvelope(request: ChatRequest, runtime: AdapterRuntime): StreamEnvelope {
+  return {
+    id: `chatcmpl-${runtime.randomId()}`,
+    created: runtime.now(),
+    model: request.model,
+    includeUsage: request.stream_options?.include_usage === true,
+  };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { UserView } from '@uniroute/shared';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { GatewayError } from '../common/errors/gateway-error.js';
+import { isUniqueViolation } from '../database/is-unique-violation.js';
 import { UserEntity } from './user.entity.js';
 
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class UsersService {
@@ -16,7 +16,7 @@ export class UsersService {
     try {
       return await this.users.save(this.users.create({ email: email.toLowerCase(), passwordHash }));
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new GatewayError('conflict', 'An account with this email already exists.', { param: 'email' });
       }
       throw error;

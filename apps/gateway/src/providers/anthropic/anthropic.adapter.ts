@@ -6,9 +6,11 @@ import { SYSTEM_RUNTIME, joinUrl, type AdapterRuntime } from '../adapter-runtime
 import {
   deltaChoice,
   serializeChunk,
+  newStreamEnvelope,
   serializeUsageChunk,
   type ChunkEnvelope,
   type FinishReason,
+  type StreamEnvelope,
 } from '../openai-chunks.js';
 import type {
   ChatRequest,
@@ -76,7 +78,7 @@ const STATUS_BY_ERROR_TYPE: Readonly<Record<string, number>> = {
 
 /** Per-stream bookkeeping for {@link AnthropicAdapter.fromUpstreamEvent}. */
 export interface AnthropicStreamState {
-  readonly envelope: { id: string; created: number; model: string; readonly includeUsage: boolean };
+  readonly envelope: StreamEnvelope;
   started: boolean;
   /** Anthropic content-block index → OpenAI tool-call index (which counts tool calls only). */
   readonly toolCalls: Map<number, { readonly index: number; argumentsSent: boolean }>;
@@ -169,12 +171,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
 
   createStreamState(request: ChatRequest): AnthropicStreamState {
     return {
-      envelope: {
-        id: `chatcmpl-${this.runtime.randomId()}`,
-        created: this.runtime.now(),
-        model: request.model,
-        includeUsage: request.stream_options?.include_usage === true,
-      },
+      envelope: newStreamEnvelope(request, this.runtime),
       started: false,
       toolCalls: new Map(),
       usage: undefined,

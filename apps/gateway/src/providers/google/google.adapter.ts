@@ -5,9 +5,11 @@ import { SYSTEM_RUNTIME, joinUrl, type AdapterRuntime } from '../adapter-runtime
 import {
   deltaChoice,
   serializeChunk,
+  newStreamEnvelope,
   serializeUsageChunk,
   type ChunkChoice,
   type FinishReason,
+  type StreamEnvelope,
 } from '../openai-chunks.js';
 import type {
   ChatRequest,
@@ -50,7 +52,7 @@ const API_KEY_INVALID = 'API_KEY_INVALID';
 
 /** Per-stream bookkeeping for {@link GoogleAdapter.fromUpstreamEvent}. */
 export interface GoogleStreamState {
-  readonly envelope: { id: string; created: number; model: string; readonly includeUsage: boolean };
+  readonly envelope: StreamEnvelope;
   /** Whether `envelope.id` is Gemini's `responseId` yet (it is adopted from the first event, before any chunk). */
   idFixed: boolean;
   /** Per candidate index: whether its role chunk went out, and how many tool calls it made so far. */
@@ -137,12 +139,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
 
   createStreamState(request: ChatRequest): GoogleStreamState {
     return {
-      envelope: {
-        id: `chatcmpl-${this.runtime.randomId()}`,
-        created: this.runtime.now(),
-        model: request.model,
-        includeUsage: request.stream_options?.include_usage === true,
-      },
+      envelope: newStreamEnvelope(request, this.runtime),
       idFixed: false,
       candidates: new Map(),
       usage: undefined,
