@@ -14,7 +14,7 @@ import type { DatabaseHandle } from './database/open-database.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NativeModule } from './native/native.module.js';
-import { ProviderKeysModule } from './provider-keys/provider-keys.module.js';
+import { ProviderKeyModule } from './provider-keys/provider-key.module.js';
 import { RouterModule } from './router/router.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { WebModule } from './web/web.module.js';
@@ -41,7 +41,7 @@ export class AppModule {
         UsageModule,
         AuthModule,
         ApiKeysModule,
-        ProviderKeysModule,
+        ProviderKeyModule,
         RouterModule,
         NativeModule,
         HealthModule,

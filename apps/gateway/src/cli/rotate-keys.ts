@@ -8,7 +8,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { CryptoModule } from '../crypto/crypto.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
-import { ProviderKeysModule } from '../provider-keys/provider-keys.module.js';
+import { ProviderKeyModule } from '../provider-keys/provider-key.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { createLogger } from '../common/logging/logger.js';
 import { NestPinoLogger } from '../common/logging/nest-logger.js';
@@ -36,7 +36,7 @@ class RotationModule {
         CryptoModule,
         CacheInvalidationModule,
         UsageModule,
-        ProviderKeysModule,
+        ProviderKeyModule,
       ],
     };
   }

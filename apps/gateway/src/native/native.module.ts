@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ProviderKeysModule } from '../provider-keys/provider-keys.module.js';
+import { ProviderKeyModule } from '../provider-keys/provider-key.module.js';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { RouterModule } from '../router/router.module.js';
 import { AnthropicNativeController } from './anthropic-native.controller.js';
@@ -12,7 +12,7 @@ import { RawBodyCapture } from './raw-body.js';
  * with the same API keys, BYOK resolution and upstream client as `/v1/chat/completions`.
  */
 @Module({
-  imports: [ProvidersModule, ProviderKeysModule, RouterModule],
+  imports: [ProvidersModule, ProviderKeyModule, RouterModule],
   controllers: [AnthropicNativeController, GoogleNativeController],
   providers: [NativeRelayService, RawBodyCapture],
 })

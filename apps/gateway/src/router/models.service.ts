@@ -5,11 +5,11 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { CryptoService } from '../crypto/crypto.service.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { credentialCacheKey } from './credential-cache-key.js';
 import { CredentialResolver } from './credential-resolver.js';
 
 /** Model lists change rarely; a minute keeps `/v1/models` cheap without going stale for long. */
@@ -29,7 +29,6 @@ export class ModelsService {
   constructor(
     private readonly credentials: CredentialResolver,
     private readonly upstream: UpstreamClient,
-    private readonly crypto: CryptoService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -43,7 +42,7 @@ export class ModelsService {
     let ids: string[];
     try {
       const credential = await this.credentials.resolve(userId, provider, requestId);
-      const cacheKey = `${provider}:${this.crypto.sha256(credential.apiKey)}`;
+      const cacheKey = credentialCacheKey(provider, credential.apiKey);
       ids = this.cache.get(cacheKey) ?? (await this.fetchIds(provider, credential.apiKey, credential.keySource));
       this.cache.set(cacheKey, ids);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ProviderKeysModule } from '../provider-keys/provider-keys.module.js';
+import { ProviderKeyModule } from '../provider-keys/provider-key.module.js';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { ChatCompletionsController } from './chat-completions.controller.js';
 import { CredentialResolver } from './credential-resolver.js';
@@ -8,7 +8,7 @@ import { ModelsService } from './models.service.js';
 import { RouterService } from './router.service.js';
 
 @Module({
-  imports: [ProvidersModule, ProviderKeysModule],
+  imports: [ProvidersModule, ProviderKeyModule],
   controllers: [ChatCompletionsController, ModelsController],
   providers: [RouterService, CredentialResolver, ModelsService],
   exports: [CredentialResolver],

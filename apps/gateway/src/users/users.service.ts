@@ -32,6 +32,6 @@ export class UsersService {
   }
 
   toView(user: UserEntity): UserView {
-    return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+    return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
   }
 }

@@ -7,7 +7,7 @@ import { SESSION_STORAGE_KEY, writeSession } from '@/api/session';
 import { useAuthStore } from '@/stores/auth';
 import { createAppRouter, handleSessionExpired } from './index';
 
-const user = { id: 'u1', email: 'ada@example.com', createdAt: '2025-01-01T00:00:00.000Z' };
+const user = { id: 'u1', email: 'ada@example.com', role: 'user' as const, createdAt: '2025-01-01T00:00:00.000Z' };
 
 function serve(status: number, data: unknown): AxiosAdapter {
   return async (config) => {

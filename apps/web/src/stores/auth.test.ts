@@ -12,7 +12,7 @@ vi.mock('@/api/auth');
 
 const api = vi.mocked(authApi);
 
-const user = { id: 'user-1', email: 'ada@example.com', createdAt: '2025-01-01T00:00:00.000Z' };
+const user = { id: 'user-1', email: 'ada@example.com', role: 'user' as const, createdAt: '2025-01-01T00:00:00.000Z' };
 const authResponse: AuthResponse = { user, accessToken: 'jwt.token.value', expiresIn: 3600 };
 
 function createSut() {

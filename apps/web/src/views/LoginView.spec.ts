@@ -10,7 +10,7 @@ import LoginView from './LoginView.vue';
 vi.mock('@/api/auth');
 
 const api = vi.mocked(authApi);
-const user = { id: 'u1', email: 'ada@example.com', createdAt: '2025-01-01T00:00:00.000Z' };
+const user = { id: 'u1', email: 'ada@example.com', role: 'user' as const, createdAt: '2025-01-01T00:00:00.000Z' };
 const Blank = { template: '<div />' };
 
 let wrapper: VueWrapper | undefined;

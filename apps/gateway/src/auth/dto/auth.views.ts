@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AuthResponse, UserView } from '@uniroute/shared';
+import { USER_ROLES, type AuthResponse, type UserRole, type UserView } from '@uniroute/shared';
 
 /** OpenAPI description of `UserView`. */
 export class UserViewDto implements UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'email' }) email: string;
+  @ApiProperty({ enum: USER_ROLES }) role: UserRole;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

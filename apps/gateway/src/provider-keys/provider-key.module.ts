@@ -13,4 +13,4 @@ import { ProviderKeysService } from './provider-keys.service.js';
   providers: [ProviderKeysService, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
   exports: [ProviderKeysService],
 })
-export class ProviderKeysModule {}
+export class ProviderKeyModule {}
