@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MasterKeyRingError, parseMasterKeyRing } from './master-key-ring.js';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -19,22 +20,18 @@ export const base64Key32 = z
     message: 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
   });
 
-/** `v2:<b64>,v1:<b64>`: the first entry is the current version. */
+/** `v2:<b64>,v1:<b64>`: the first entry is the current version (rules in master-key-ring.ts). */
 const masterKeyRing = z
   .string()
   .trim()
-  .refine(
-    (value) =>
-      value.split(',').every((entry) => {
-        const match = /^v(\d+):(.+)$/.exec(entry.trim());
-        return match !== null && base64Key32.safeParse(match[2]).success;
-      }),
-    { message: 'must look like v2:<base64 32 bytes>,v1:<base64 32 bytes> (first = current)' },
-  )
-  .refine((value) => {
-    const versions = value.split(',').map((entry) => entry.trim().split(':')[0]);
-    return new Set(versions).size === versions.length;
-  }, 'must not repeat a version');
+  .superRefine((value, context) => {
+    try {
+      parseMasterKeyRing(value);
+    } catch (error) {
+      if (!(error instanceof MasterKeyRingError)) throw error;
+      context.addIssue({ code: 'custom', message: `${error.message} (expected v2:<base64 32 bytes>,v1:<base64 32 bytes>, first = current)` });
+    }
+  });
 
 const optionalSecret = z
   .string()
