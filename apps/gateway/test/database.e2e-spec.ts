@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient, registerUser } from './support/http.js';
@@ -74,5 +76,43 @@ describe(`the database (${DATABASE_KIND})`, () => {
 
   it.skipIf(DATABASE_KIND !== 'pglite')('refuses a second gateway on the same DATA_DIR with one clear line', async () => {
     await expect(startTestApp({ dataDir, env })).rejects.toThrow(/^Invalid configuration: DATA_DIR .* is in use by another running UniRoute gateway/);
+  });
+
+  // PGlite has no authentication: whoever reaches it is the superuser. A TCP port on 127.0.0.1 let
+  // any local account read every hash and ciphertext and rewrite a password hash (CONTRACT §12).
+  describe.skipIf(DATABASE_KIND !== 'pglite')('the embedded database accepts only the gateway', () => {
+    const advertised = () => readFileSync(path.join(dataDir, 'pglite.url'), 'utf8').trim();
+
+    it('listens on no TCP port, on a socket only its owner can open', () => {
+      const url = new URL(advertised());
+      const socketDirectory = url.searchParams.get('host')!;
+      expect(socketDirectory.startsWith('/')).toBe(true);
+      expect(url.port).toBe('');
+      expect(statSync(socketDirectory).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(socketDirectory, '.s.PGSQL.5432')).mode & 0o777).toBe(0o600);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    });
+
+    it('still serves its owner (the gateway, keys:rotate) through that socket', async () => {
+      const client = new pg.Client({ connectionString: advertised() });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
+    });
+
+    // Another local account, as an attacker on a shared host would be: `nobody`.
+    it.skipIf(process.getuid?.() !== 0)('refuses another local user, who gets no connection at all', () => {
+      const socketPath = path.join(new URL(advertised()).searchParams.get('host')!, '.s.PGSQL.5432');
+      const attempt = spawnSync(
+        process.execPath,
+        ['-e', "require('node:net').connect(process.argv[1]).on('connect', () => { console.log('CONNECTED'); process.exit(0); }).on('error', (error) => { console.log(error.code); process.exit(3); });", socketPath],
+        { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 15_000 },
+      );
+      expect(attempt.stdout).not.toContain('CONNECTED');
+      expect(attempt.stdout.trim()).toBe('EACCES');
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -9,26 +10,64 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** libpq's and `pg`'s socket file name: `<directory>/.s.PGSQL.<port>`. */
+const SOCKET_FILE = '.s.PGSQL.5432';
+/** sun_path holds 108 bytes on Linux (104 on macOS); stay below both. */
+const MAX_SOCKET_PATH = 100;
+
 /**
- * Starts PGlite persisted in `dataDir` and serves it on a loopback port with pglite-socket, so that
- * the gateway talks to it through the ordinary `pg` driver: one code path for the embedded and the
- * server database. (typeorm-pglite shares one session between every query, which breaks as soon
- * as two requests run transactions at once.) How many connections the gateway opens: see
- * EMBEDDED_POOL_SIZE in open-database.ts.
+ * Starts PGlite persisted in `dataDir` and serves it with pglite-socket, so that the gateway talks
+ * to it through the ordinary `pg` driver: one code path for the embedded and the server database.
+ * (typeorm-pglite shares one session between every query, which breaks as soon as two requests run
+ * transactions at once.) How many connections the gateway opens: see EMBEDDED_POOL_SIZE.
+ *
+ * PGlite has no authentication: whoever reaches the server is the superuser. So it listens on no
+ * TCP port but on a Unix socket in a directory only this user can enter (`DATA_DIR/run`, 0700; the
+ * socket 0600) — another local account can neither read the hashes and ciphertexts nor rewrite a
+ * password hash (CONTRACT §12). The data files themselves sit in `DATA_DIR`, made 0700 too.
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; maxConnections: number }): Promise<EmbeddedPostgres> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(options.dataDir, 0o700);
   const directory = path.join(options.dataDir, 'pglite');
-  mkdirSync(directory, { recursive: true });
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const socket = privateSocketDirectory(options.dataDir);
+  const socketPath = path.join(socket.directory, SOCKET_FILE);
+  // The caller has established that no gateway is running on this DATA_DIR: a socket file left by
+  // a process that was killed would otherwise make listen() fail with EADDRINUSE.
+  rmSync(socketPath, { force: true });
+
   const database = await PGlite.create({ dataDir: directory });
-  const server = new PGLiteSocketServer({ db: database, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
-  await server.start();
-  const address = server.getServerConn();
-  const port = Number.parseInt(address.slice(address.lastIndexOf(':') + 1), 10);
+  const server = new PGLiteSocketServer({ db: database, path: socketPath, maxConnections: options.maxConnections });
+  try {
+    await server.start();
+    chmodSync(socketPath, 0o600);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // `pg` reads a `host` that is a path as the socket's directory (libpq's convention).
+    url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socket.directory)}`,
     async stop() {
       await server.stop();
       await database.close();
+      rmSync(socketPath, { force: true });
+      if (socket.temporary) rmSync(socket.directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `DATA_DIR/run`, or — when DATA_DIR's path is too long for a socket address — a fresh directory
+ * under the system's temp directory, made by mkdtemp with mode 0700: just as private.
+ */
+function privateSocketDirectory(dataDir: string): { directory: string; temporary: boolean } {
+  const inDataDir = path.join(dataDir, 'run');
+  if (path.join(inDataDir, SOCKET_FILE).length <= MAX_SOCKET_PATH) {
+    mkdirSync(inDataDir, { recursive: true, mode: 0o700 });
+    chmodSync(inDataDir, 0o700);
+    return { directory: inDataDir, temporary: false };
+  }
+  return { directory: mkdtempSync(path.join(tmpdir(), 'uniroute-db-')), temporary: true };
 }
