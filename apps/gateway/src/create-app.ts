@@ -86,7 +86,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
     logger.warn({ webDistDir: config.webDistDir }, 'settings SPA not built: `pnpm build` (or `pnpm start`) builds it');
   }
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    // Lifecycle hooks (migrations, the master-key check) run here: a failure must not leave the
+    // embedded database running, or the next start would find DATA_DIR "in use".
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await database.stop();
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;

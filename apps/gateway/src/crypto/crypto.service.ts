@@ -45,6 +45,11 @@ export class CryptoService {
   }
 
   /** Hex SHA-256, for API-key lookups (the key itself is never stored). */
+  /** Whether the ring holds master key `version` (rows sealed with another cannot be opened). */
+  hasKeyVersion(version: number): boolean {
+    return this.ring.keys.has(version);
+  }
+
   sha256(text: string): string {
     return createHash('sha256').update(text).digest('hex');
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProvidersModule } from '../providers/providers.module.js';
+import { MasterKeyCheck } from './master-key.check.js';
 import { ProviderKeyEntity } from './provider-key.entity.js';
 import { PROVIDER_KEY_REPOSITORY, TypeOrmProviderKeyRepository } from './provider-key.repository.js';
 import { ProviderKeyTester } from './provider-key.tester.js';
@@ -10,7 +11,7 @@ import { ProviderKeysService } from './provider-keys.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ProviderKeyEntity]), ProvidersModule],
   controllers: [ProviderKeysController],
-  providers: [ProviderKeysService, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
+  providers: [ProviderKeysService, MasterKeyCheck, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
   exports: [ProviderKeysService],
 })
 export class ProviderKeyModule {}

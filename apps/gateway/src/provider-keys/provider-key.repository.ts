@@ -24,6 +24,8 @@ export interface ProviderKeyRepository {
   delete(userId: string, provider: ProviderId): Promise<boolean>;
   /** Rows not yet sealed with `currentVersion`, in id order after `afterId`. */
   findNotAtVersion(currentVersion: number, afterId: string | null, limit: number): Promise<ProviderKeyEntity[]>;
+  /** The master-key versions rows are sealed with, and up to `perVersion` of each (most recently changed first). */
+  sampleByKeyVersion(perVersion: number): Promise<Map<number, ProviderKeyEntity[]>>;
   /** Replaces the ciphertext only if nobody changed it meanwhile (optimistic, for rotation under load). */
   replaceCiphertext(id: string, previous: string, next: { apiKeyEncrypted: string; keyVersion: number }): Promise<boolean>;
 }
@@ -68,6 +70,15 @@ export class TypeOrmProviderKeyRepository implements ProviderKeyRepository {
       order: { id: 'ASC' },
       take: limit,
     });
+  }
+
+  async sampleByKeyVersion(perVersion: number): Promise<Map<number, ProviderKeyEntity[]>> {
+    const versions = await this.rows.createQueryBuilder('key').select('DISTINCT key.key_version', 'version').getRawMany<{ version: number }>();
+    const samples = new Map<number, ProviderKeyEntity[]>();
+    for (const { version } of versions) {
+      samples.set(Number(version), await this.rows.find({ where: { keyVersion: Number(version) }, order: { updatedAt: 'DESC' }, take: perVersion }));
+    }
+    return samples;
   }
 
   async replaceCiphertext(id: string, previous: string, next: { apiKeyEncrypted: string; keyVersion: number }): Promise<boolean> {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
 import { CryptoService, ProviderKeyDecryptionError } from '../crypto/crypto.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
@@ -35,6 +35,8 @@ export interface UserCredential {
 /** What is known about one user's key for one provider. */
 type CredentialEntry = { readonly kind: 'user'; readonly credential: UserCredential } | { readonly kind: 'none' } | { readonly kind: 'unusable' };
 const ROTATION_BATCH = 100;
+/** Rows tried per master-key version at start-up. */
+const MASTER_KEY_CHECK_SAMPLE = 5;
 
 /** What `rotateAll` did. */
 export interface RotationReport {
@@ -179,6 +181,23 @@ export class ProviderKeysService {
   async markRejectedByProvider(userId: string, provider: ProviderId): Promise<void> {
     const entity = await this.repository.find(userId, provider);
     if (entity && entity.lastTestOk !== false) await this.repository.update(entity.id, { lastTestOk: false, lastTestedAt: new Date() });
+  }
+
+  /**
+   * Start-up check (CONTRACT §12): every master-key version that rows are sealed with must be in
+   * the ring and must open them. A wrong UNIROUTE_MASTER_KEY otherwise goes unnoticed until each
+   * user finds their keys "unusable". One corrupted row is not the ring's fault: a version passes
+   * when any of its sampled rows decrypts.
+   */
+  async checkMasterKeyRing(): Promise<void> {
+    for (const [version, rows] of await this.repository.sampleByKeyVersion(MASTER_KEY_CHECK_SAMPLE)) {
+      if (!rows.some((entity) => this.isUsable(entity))) {
+        const why = this.crypto.hasKeyVersion(version) ? `the ring's v${version} does not decrypt them` : `v${version} is not in the key ring`;
+        throw new ConfigError(
+          `Invalid configuration: UNIROUTE_MASTER_KEY does not decrypt the stored provider keys sealed with master key v${version} (${why}); set the key they were encrypted with (UNIROUTE_MASTER_KEYS=vN:<new>,v${version}:<old> while rotating)`,
+        );
+      }
+    }
   }
 
   /** Re-encrypts every row to the current master key version; safe while gateways serve. */
