@@ -36,7 +36,7 @@ function dotenv(text: string): { set: Map<string, string>; documented: Set<strin
 }
 
 const GATEWAY_VARIABLES = Object.keys(envSchema.shape);
-const COMPOSE_VARIABLES = ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'UNIROUTE_HOST_PORT'];
+const COMPOSE_VARIABLES = ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'UNIROUTE_BIND_ADDRESS', 'UNIROUTE_HOST_PORT'];
 
 interface ComposeService {
   build?: unknown;
@@ -62,7 +62,8 @@ describe('docker-compose.yml', () => {
     const gateway = compose.services.gateway!;
     expect(gateway.build).toBe('.');
     expect([gateway.env_file].flat()).toContain('.env');
-    expect(gateway.ports).toEqual(['${UNIROUTE_HOST_PORT:-3000}:3000']);
+    // Loopback unless the operator says otherwise: a fresh `docker compose up` is not on the internet.
+    expect(gateway.ports).toEqual(['${UNIROUTE_BIND_ADDRESS:-127.0.0.1}:${UNIROUTE_HOST_PORT:-3000}:3000']);
     expect(gateway.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(gateway.restart).toBe('unless-stopped');
     expect(gateway.environment).toMatchObject({ NODE_ENV: 'production', PORT: '3000' });
