@@ -12,6 +12,7 @@ import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
+import { fastifyTrustProxy } from './config/trust-proxy.js';
 import { openDatabase } from './database/open-database.js';
 import { DrainState } from './health/drain-state.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -58,6 +59,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
         return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
       },
       return503OnClosing: true,
+      // TRUST_PROXY (§12): which X-Forwarded-For hops `request.ip` (logs, limits) believes.
+      trustProxy: fastifyTrustProxy(config.trustProxy),
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, database, logger }), adapter, {
       logger: new NestPinoLogger(logger),
@@ -133,7 +136,7 @@ function installCors(app: NestFastifyApplication, config: AppConfig): void {
   if (config.corsOrigins.length === 0) return;
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     exposedHeaders: ['x-request-id', 'x-uniroute-provider', 'x-uniroute-key-source', 'retry-after'],
     maxAge: 600,
   });
