@@ -86,6 +86,10 @@ export function productionEnv(databaseUrl: string, overrides: Record<string, str
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
     DATABASE_POOL_SIZE: '4',
+    // Generous abuse limits (§12) for tests about something else; a test about them overrides these.
+    SERVER_KEY_RPM: '100000',
+    MAX_INFLIGHT_PER_USER: '10000',
+    PROVIDER_KEY_TESTS_PER_HOUR: '10000',
     ...overrides,
   };
 }

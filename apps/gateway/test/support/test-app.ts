@@ -82,6 +82,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     UNIROUTE_MASTER_KEY: randomBytes(32).toString('base64'),
     JWT_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: databaseUrl,
+    // Generous abuse limits (§12) for tests about something else; quotas.e2e-spec.ts sets its own.
+    SERVER_KEY_RPM: '100000',
+    MAX_INFLIGHT_PER_USER: '10000',
+    PROVIDER_KEY_TESTS_PER_HOUR: '10000',
     ...options.env,
   };
   const running = await createApp({ env, logDestination: destination });
