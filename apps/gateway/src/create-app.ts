@@ -11,7 +11,7 @@ import { GatewayError } from './common/errors/gateway-error.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
-import { loadConfig, type AppConfig } from './config/app-config.js';
+import { loadConfig, serverKeysOf, type AppConfig } from './config/app-config.js';
 import { fastifyTrustProxy } from './config/trust-proxy.js';
 import { openDatabase } from './database/open-database.js';
 import { DrainState } from './health/drain-state.js';
@@ -45,7 +45,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Builds and starts the gateway: config → logger → database → Nest on Fastify → listen. */
 export async function createApp(options: CreateAppOptions = {}): Promise<RunningApp> {
   const config = loadConfig(options.env ?? process.env);
-  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, secrets: serverKeysOf(config) });
   for (const warning of config.startupWarnings) logger.warn(warning);
 
   const database = await openDatabase(config);
@@ -166,7 +166,8 @@ function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: Dr
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';
     logger[level](
-      { reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+      // A 5xx line goes to error trackers and alerts: its URL loses the query, where a caller may have put anything (§12).
+      { reqId: request.id, method: request.method, url: reply.statusCode >= 500 ? request.url.split('?')[0] : request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
       'request completed',
     );
     done();

@@ -14,7 +14,7 @@ describe(`the start-up master-key check (${DATABASE_KIND})`, () => {
   const jwt = { JWT_SECRET: 'm'.repeat(40) };
   let dataDir: string;
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  const start = (env: Record<string, string>) => startTestApp({ dataDir, databaseUrl: database?.url, env: { ...jwt, ...env } });
+  const start = (env: Record<string, string | undefined>) => startTestApp({ dataDir, databaseUrl: database?.url, env: { ...jwt, ...env } });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'uniroute-ring-'));
