@@ -126,5 +126,5 @@ describe.skipIf(unavailable !== undefined)('SERVER_KEY_RPM across two replicas o
     }
     // Nothing about Redis (its URL may hold a password) reached the logs.
     for (const replica of replicas) expect(replica.stdout()).not.toMatch(/Redis unreachable/);
-  }, 120_000);
+  }, 240_000);
 });
