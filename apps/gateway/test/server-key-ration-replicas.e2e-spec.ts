@@ -80,7 +80,8 @@ describe.skipIf(unavailable !== undefined)('SERVER_KEY_RPM across two replicas o
       REGISTRATION: 'open',
       ...extra,
     });
-    const replicas = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+    // Generous: two processes booting at once on a busy CI machine.
+    const replicas = await Promise.all([startGatewayProcess(env, 120_000), startGatewayProcess(env, 120_000)]);
     started.push(...replicas);
     return replicas;
   };
@@ -105,7 +106,7 @@ describe.skipIf(unavailable !== undefined)('SERVER_KEY_RPM across two replicas o
     expect(admitted).toBeGreaterThanOrEqual(Math.floor(SERVER_KEY_RPM * 0.9));
     expect(admitted + refused).toBe(ATTEMPTS);
     for (const replica of replicas) await replica.stop();
-  }, 120_000);
+  }, 240_000);
 
   it.skipIf(redisUnavailable !== undefined)('with REDIS_URL: one Redis counter, exactly the limit', async () => {
     const replicas = await pair({ REDIS_URL });
@@ -125,5 +126,5 @@ describe.skipIf(unavailable !== undefined)('SERVER_KEY_RPM across two replicas o
     }
     // Nothing about Redis (its URL may hold a password) reached the logs.
     for (const replica of replicas) expect(replica.stdout()).not.toMatch(/Redis unreachable/);
-  }, 120_000);
+  }, 240_000);
 });
