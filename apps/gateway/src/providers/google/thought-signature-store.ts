@@ -32,12 +32,16 @@ export const DEFAULT_THOUGHT_SIGNATURE_LIMITS: ThoughtSignatureStoreLimits = {
 export class ThoughtSignatureStore {
   private readonly entries: LRUCache<string, string>;
 
-  constructor(limits: ThoughtSignatureStoreLimits = DEFAULT_THOUGHT_SIGNATURE_LIMITS) {
+  /** `now` (milliseconds) is injectable so expiry can be tested without waiting. */
+  constructor(limits: ThoughtSignatureStoreLimits = DEFAULT_THOUGHT_SIGNATURE_LIMITS, now: () => number = () => performance.now()) {
     this.entries = new LRUCache<string, string>({
       max: limits.maxEntries,
       maxSize: limits.maxChars,
       sizeCalculation: (signature, key) => signature.length + key.length,
       ttl: limits.ttlMs,
+      // Read the clock on every lookup rather than a value cached for a millisecond (cheap next to a request).
+      ttlResolution: 0,
+      perf: { now },
     });
   }
 
