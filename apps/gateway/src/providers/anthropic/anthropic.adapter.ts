@@ -393,7 +393,8 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
 function reasoningFields(blocks: ThinkingBlock[]): ReasoningMessageFields {
   if (blocks.length === 0) return {};
   const texts = blocks.flatMap((block) => (block.type === 'thinking' ? [block.thinking] : []));
-  return { reasoning_content: texts.join('\n\n'), thinking_blocks: blocks };
+  // Only redacted thinking: nothing readable to show, but the blocks must still go back.
+  return { ...(texts.length > 0 ? { reasoning_content: texts.join('\n\n') } : {}), thinking_blocks: blocks };
 }
 
 function anthropicHeaders(apiKey: string, extra: Record<string, string> = {}): Record<string, string> {
