@@ -5,7 +5,7 @@ import { fixedRuntime, prepareChunksFixture, readJsonFixture, replayStream } fro
 import type { ChatRequest, UpstreamContext } from '../provider-adapter.js';
 import { AnthropicAdapter, DEFAULT_ANTHROPIC_MAX_TOKENS } from './anthropic.adapter.js';
 import type { AnthropicMessagesRequest } from './anthropic.types.js';
-import { INTERLEAVED_THINKING_BETA } from './anthropic-thinking.js';
+import { INTERLEAVED_THINKING_BETA, thinksAdaptively } from './anthropic-thinking.js';
 
 const fixture = (name: string) => new URL(`./__fixtures__/${name}`, import.meta.url);
 
@@ -91,6 +91,31 @@ describe(`${AnthropicAdapter.name} with extended thinking`, () => {
       expect(withTools.headers['anthropic-beta']).toBe(INTERLEAVED_THINKING_BETA);
       expect(withoutTools.headers['anthropic-beta']).toBeUndefined();
       expect(withoutThinking.headers['anthropic-beta']).toBeUndefined();
+    });
+
+    it.each([
+      ['minimal', 'low'],
+      ['medium', 'medium'],
+      ['high', 'high'],
+    ] as const)('asks Claude 4.6 and later for adaptive thinking with effort %s → %s instead of a budget', (effort, expected) => {
+      const sut = createSut();
+      const request = { ...BASE_REQUEST, model: 'claude-opus-4-7', reasoning_effort: effort, tools: [WEATHER_TOOL] };
+
+      const upstream = sut.toUpstreamRequest(request, CONTEXT);
+      const body = JSON.parse(upstream.body ?? '') as AnthropicMessagesRequest;
+
+      expect(body.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+      expect(body.output_config).toEqual({ effort: expected });
+      expect(upstream.headers['anthropic-beta']).toBeUndefined();
+    });
+
+    it('tells adaptive-thinking models from budget-only ones by name', () => {
+      expect(['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-opus-4-7', 'claude-opus-5', 'claude-sonnet-4-6-20260217'].map(thinksAdaptively)).toEqual([
+        true, true, true, true, true,
+      ]);
+      expect(['claude-sonnet-4-5', 'claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805', 'claude-opus-4-20250514', 'claude-3-7-sonnet-latest'].map(thinksAdaptively)).toEqual([
+        false, false, false, false, false,
+      ]);
     });
 
     it('sends thinking_blocks back first in their assistant turn, unchanged, and never reasoning_content', () => {

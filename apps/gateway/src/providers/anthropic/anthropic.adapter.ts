@@ -39,7 +39,7 @@ import {
   type AnthropicMessagesRequest,
   type AnthropicUsage,
 } from './anthropic.types.js';
-import { anthropicThinking, INTERLEAVED_THINKING_BETA, thinkingEnabled } from './anthropic-thinking.js';
+import { anthropicThinking, INTERLEAVED_THINKING_BETA, thinkingEnabled, type AnthropicThinkingSettings } from './anthropic-thinking.js';
 import { convertAnthropicMessages } from './convert-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 
@@ -127,7 +127,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
       ...tools,
       // @see https://docs.anthropic.com/en/api/messages#body-metadata
       ...(userId ? { metadata: { user_id: userId } } : {}),
-      ...outputConfig(request),
+      ...outputConfig(request, thinking.effort),
       ...(request.stream ? { stream: true } : {}),
     };
     return {
@@ -135,7 +135,8 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
       url: joinUrl(context.baseUrl, '/v1/messages'),
       headers: anthropicHeaders(context.apiKey, {
         'content-type': 'application/json',
-        ...(thinkingOn && tools.tools ? { 'anthropic-beta': INTERLEAVED_THINKING_BETA } : {}),
+        // Adaptive thinking interleaves by itself; only budgeted thinking needs the beta.
+        ...(thinking.thinking?.type === 'enabled' && tools.tools ? { 'anthropic-beta': INTERLEAVED_THINKING_BETA } : {}),
       }),
       body: JSON.stringify(body),
     };
@@ -466,10 +467,12 @@ function toAnthropicTool(tool: FunctionTool): Tool {
  * is left to the prompt, as OpenAI itself requires the prompt to ask for JSON in that mode.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
  */
-function outputConfig(request: ChatRequest): Pick<AnthropicMessagesRequest, 'output_config'> {
+function outputConfig(request: ChatRequest, effort: AnthropicThinkingSettings['effort']): Pick<AnthropicMessagesRequest, 'output_config'> {
   const format = request.response_format;
-  if (format?.type !== 'json_schema') return {};
-  return { output_config: { format: { type: 'json_schema', schema: format.json_schema.schema ?? { type: 'object' } } } };
+  const schema = format?.type === 'json_schema' ? { format: { type: 'json_schema' as const, schema: format.json_schema.schema ?? { type: 'object' } } } : {};
+  // Adaptive thinking takes its effort here. @see https://platform.claude.com/docs/en/build-with-claude/effort
+  const config = { ...schema, ...(effort ? { effort } : {}) };
+  return Object.keys(config).length > 0 ? { output_config: config } : {};
 }
 
 /** Later counts win: `message_delta` carries cumulative totals. */
