@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControlRequest } from './control/handle-control-request.js';
+import { SignatureLedger } from './conversation/signature-ledger.js';
 import { handleProviderRequest, type PipelineContext } from './handle-provider-request.js';
 import { parseInjection, type Injection } from './injection.js';
 import { STAND_IN_PROVIDERS, type StandInProvider } from './provider-id.js';
@@ -57,7 +58,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     state,
     latencyMs: resolved.latencyMs,
     chunkDelayMs: resolved.chunkDelayMs,
-    answerSettings: { streamChunks: resolved.streamChunks },
+    answerSettings: { streamChunks: resolved.streamChunks, signatures: new SignatureLedger() },
     isClosing: () => closing,
   };
 

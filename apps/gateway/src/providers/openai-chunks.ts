@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk, CompletionUsage } from '@uniroute/shared';
+import type { ChatCompletionChunk, CompletionUsage, ReasoningMessageFields, ToolCallExtraFields } from '@uniroute/shared';
 import type { AdapterRuntime } from './adapter-runtime.js';
 import type { ChatRequest } from './provider-adapter.js';
 
@@ -62,10 +62,14 @@ export function serializeUsageChunk(envelope: ChunkEnvelope, usage: CompletionUs
   return JSON.stringify(chunk);
 }
 
+/** A streamed delta with the reasoning fields (`reasoning_content`, `thinking_blocks`, tool-call `extra_content`). */
+export type ReasoningDelta = Omit<ChunkChoice['delta'], 'tool_calls'> &
+  ReasoningMessageFields & { tool_calls?: Array<NonNullable<ChunkChoice['delta']['tool_calls']>[number] & ToolCallExtraFields> };
+
 /** One streamed choice; `finish_reason` stays `null` until the last chunk of that choice. */
 export function deltaChoice(
   index: number,
-  delta: ChunkChoice['delta'],
+  delta: ReasoningDelta,
   finishReason: ChunkChoice['finish_reason'] = null,
 ): ChunkChoice {
   return { index, delta, logprobs: null, finish_reason: finishReason };

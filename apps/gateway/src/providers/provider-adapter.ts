@@ -14,7 +14,21 @@ export interface UpstreamContext {
   readonly keySource: KeySource;
   /** Base URL in the provider SDK's own convention (OpenAI's includes `/v1`; Anthropic's and Google's are the origin). */
   readonly baseUrl: string;
+  /** The caller's remembered Gemini thought signatures; absent in fixture tests, where nothing is remembered. */
+  readonly thoughtSignatures?: ThoughtSignatureMemory;
 }
+
+/**
+ * Gemini thought signatures by tool-call id, scoped to one caller, so a client that drops unknown fields from its
+ * history still sends Gemini the signatures it issued. `recall` never sees another caller's entries.
+ */
+export interface ThoughtSignatureMemory {
+  remember(toolCallId: string, signature: string): void;
+  recall(toolCallId: string): string | undefined;
+}
+
+/** What reading an answer may use from the request's context (only the caller's signature memory). */
+export type ResponseContext = Pick<UpstreamContext, 'thoughtSignatures'>;
 
 /** What an adapter may know about a failed upstream call besides its status and body. */
 export interface UpstreamErrorContext extends Pick<UpstreamContext, 'keySource'> {
@@ -45,8 +59,16 @@ export interface SseEvent {
   readonly data: string;
 }
 
-/** The request the router hands to an adapter: validated, with `model` already stripped of its prefix. */
-export type ChatRequest = ChatCompletionCreateParams;
+/**
+ * The request the router hands to an adapter: validated, with `model` already stripped of its prefix. Besides
+ * OpenAI's fields it may carry a provider's native reasoning settings, which win over `reasoning_effort`.
+ */
+export type ChatRequest = ChatCompletionCreateParams & {
+  /** Anthropic's `thinking` parameter, sent to Anthropic unchanged. */
+  thinking?: Record<string, unknown>;
+  /** Gemini's `generationConfig.thinkingConfig`, sent to Gemini unchanged. */
+  thinkingConfig?: Record<string, unknown>;
+};
 
 /**
  * A provider adapter is a pure translator between OpenAI's Chat Completions API and one
@@ -65,10 +87,10 @@ export interface ProviderAdapter<TStreamState = unknown> {
   toUpstreamRequest(request: ChatRequest, context: UpstreamContext): UpstreamRequest;
 
   /** The native non-streaming response body (parsed JSON) as an OpenAI `chat.completion`. */
-  fromUpstreamResponse(body: unknown, request: ChatRequest): ChatCompletion;
+  fromUpstreamResponse(body: unknown, request: ChatRequest, context?: ResponseContext): ChatCompletion;
 
   /** Fresh per-stream state (ids, tool-call indexes, usage so far). */
-  createStreamState(request: ChatRequest): TStreamState;
+  createStreamState(request: ChatRequest, context?: ResponseContext): TStreamState;
 
   /**
    * One native stream event as zero or more OpenAI `chat.completion.chunk` objects, each already

@@ -4,7 +4,31 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 
+/** Real signatures are a few kilobytes; anything far larger is not one and would only bloat the upstream request. */
+const MAX_THOUGHT_SIGNATURE_LENGTH = 65_536;
+
+/** OpenAI's own `reasoning_effort` values; the translated providers map them (see `providers/reasoning-effort.ts`). */
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
 const contentPart = z.looseObject({ type: z.string({ message: 'must have a type' }) });
+
+/**
+ * Anthropic's signed thinking blocks as a client returns them on an assistant message; checked here so a malformed
+ * block is a 400 naming it rather than Anthropic's error about a block the client never saw.
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+const thinkingBlock = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string() }),
+]);
+
+/**
+ * A Gemini thought signature where Google's OpenAI-compatible endpoint puts it on a tool call.
+ * @see https://ai.google.dev/gemini-api/docs/thought-signatures
+ */
+const toolCallExtraContent = z.looseObject({
+  google: z.looseObject({ thought_signature: z.string().max(MAX_THOUGHT_SIGNATURE_LENGTH).optional() }).optional(),
+});
 
 const message = z
   .looseObject({
@@ -17,10 +41,13 @@ const message = z
           id: z.string(),
           type: z.literal('function'),
           function: z.looseObject({ name: z.string(), arguments: z.string() }),
+          extra_content: toolCallExtraContent.optional(),
         }),
       )
       .optional(),
     tool_call_id: z.string().optional(),
+    reasoning_content: z.string().nullable().optional(),
+    thinking_blocks: z.array(thinkingBlock).optional(),
   })
   .refine((value) => value.role !== 'tool' || typeof value.tool_call_id === 'string', { message: 'tool messages need tool_call_id', path: ['tool_call_id'] })
   // Only an assistant turn may omit content (it may carry just tool_calls).
@@ -58,6 +85,10 @@ export const chatRequestSchema = z.looseObject({
     .union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })])
     .optional(),
   user: z.string().optional(),
+  reasoning_effort: z.enum(REASONING_EFFORTS, { message: `reasoning_effort must be one of ${REASONING_EFFORTS.join(', ')}` }).nullable().optional(),
+  // Native reasoning settings, for callers who want exact control: Anthropic's `thinking`, Gemini's `thinkingConfig`.
+  thinking: z.looseObject({ type: z.string() }).optional(),
+  thinkingConfig: z.looseObject({}).optional(),
 });
 
 /** Validates an incoming body; the first problem becomes a 400 with `param` set to its path. */

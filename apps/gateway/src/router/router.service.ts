@@ -12,6 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLIENT_CLOSED_REQUEST, MetricsService, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import type { ProviderAdapter, UpstreamContext } from '../providers/provider-adapter.js';
+import { ThoughtSignatureStore } from '../providers/google/thought-signature-store.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
@@ -48,6 +49,7 @@ export class RouterService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly metrics: MetricsService,
     private readonly masker: SecretMasker,
+    private readonly thoughtSignatures: ThoughtSignatureStore,
   ) {}
 
   /** Counted once in `/metrics` whatever happens: status, duration, provider, model, key source. */
@@ -79,7 +81,13 @@ export class RouterService {
       provider,
       adapter: PROVIDER_ADAPTERS[provider],
       request: { ...parsed, model },
-      context: { apiKey: credential.apiKey, keySource: credential.keySource, baseUrl: this.config.providers[provider].baseUrl },
+      context: {
+        apiKey: credential.apiKey,
+        keySource: credential.keySource,
+        baseUrl: this.config.providers[provider].baseUrl,
+        // Only Gemini has signatures to remember; scoped to the caller so no one reads or plants another's.
+        ...(provider === 'google' ? { thoughtSignatures: this.thoughtSignatures.forCaller(principal.userId) } : {}),
+      },
       reply,
       abort,
       outcome,
@@ -116,7 +124,7 @@ export class RouterService {
       await reply.status(200).header('content-type', 'application/json').send(bytes);
       return;
     }
-    const completion = adapter.fromUpstreamResponse(await response.body.json(), exchange.request);
+    const completion = adapter.fromUpstreamResponse(await response.body.json(), exchange.request, exchange.context);
     await reply.status(200).header('content-type', 'application/json').send(completion);
   }
 
@@ -154,7 +162,7 @@ export class RouterService {
   private async translateStream(exchange: Exchange, response: UpstreamResponse): Promise<void> {
     const { adapter, request } = exchange;
     const raw = exchange.reply.raw;
-    const state = adapter.createStreamState(request);
+    const state = adapter.createStreamState(request, exchange.context);
     let pending: string[] = [];
     let failure: unknown;
     const parser = createParser({

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SignatureLedger } from '../conversation/signature-ledger.js';
 import type { StandInProvider } from '../provider-id.js';
 
 /** What a request asks a provider stand-in for, read from its method and path. */
@@ -47,6 +48,8 @@ export type StandInFailure =
 export interface AnswerSettings {
   /** How many pieces a streamed text (or tool-argument JSON) is cut into. */
   readonly streamChunks: number;
+  /** The reasoning signatures this server issued, checked when a conversation sends them back. */
+  readonly signatures: SignatureLedger;
 }
 
 /**

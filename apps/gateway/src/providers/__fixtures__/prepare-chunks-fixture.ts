@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ChatCompletionChunk } from '@uniroute/shared';
 import type { AdapterRuntime } from '../adapter-runtime.js';
-import type { ChatRequest, ProviderAdapter, SseEvent } from '../provider-adapter.js';
+import type { ChatRequest, ProviderAdapter, ResponseContext, SseEvent } from '../provider-adapter.js';
 
 /** Reads a recorded upstream JSON body. Test-only (this folder is left out of the build). */
 export function readJsonFixture(url: URL): unknown {
@@ -40,8 +40,9 @@ export function replayStream<TState>(
   sut: ProviderAdapter<TState>,
   request: ChatRequest,
   events: readonly SseEvent[],
+  context?: ResponseContext,
 ): ChatCompletionChunk[] {
-  const state = sut.createStreamState(request);
+  const state = sut.createStreamState(request, context);
   const lines = [...events.flatMap((event) => sut.fromUpstreamEvent(event, state)), ...sut.finishStream(state)];
   return lines.map((line) => JSON.parse(line) as ChatCompletionChunk);
 }

@@ -305,7 +305,7 @@ describe(AnthropicAdapter.name, () => {
       });
     });
 
-    it('translates tool_use blocks to tool_calls, skips thinking, and counts cached prompt tokens', () => {
+    it('translates tool_use blocks to tool_calls, thinking to reasoning fields, and counts cached prompt tokens', () => {
       const sut = createSut();
 
       const completion = sut.fromUpstreamResponse(readJsonFixture(fixture('anthropic-tool-use.json')), BASE_REQUEST);
@@ -321,6 +321,14 @@ describe(AnthropicAdapter.name, () => {
               id: 'toolu_01A09q90qw90lq917835lq9',
               type: 'function',
               function: { name: 'get_weather', arguments: '{"location":"Paris, France","unit":"celsius"}' },
+            },
+          ],
+          reasoning_content: 'The user wants the weather in Paris; I should call the tool.',
+          thinking_blocks: [
+            {
+              type: 'thinking',
+              thinking: 'The user wants the weather in Paris; I should call the tool.',
+              signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds',
             },
           ],
         },

@@ -1,5 +1,5 @@
 import type { Tool, ToolChoice } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatCompletion, ChatCompletionMessageToolCall, CompletionUsage } from '@uniroute/shared';
+import type { ChatCompletion, ChatCompletionMessageToolCall, CompletionUsage, ReasoningMessageFields, ThinkingBlock } from '@uniroute/shared';
 import type { z } from 'zod';
 import { GatewayError } from '../../common/errors/gateway-error.js';
 import { SYSTEM_RUNTIME, joinUrl, type AdapterRuntime } from '../adapter-runtime.js';
@@ -10,6 +10,7 @@ import {
   serializeUsageChunk,
   type ChunkEnvelope,
   type FinishReason,
+  type ReasoningDelta,
   type StreamEnvelope,
 } from '../openai-chunks.js';
 import type {
@@ -38,6 +39,7 @@ import {
   type AnthropicMessagesRequest,
   type AnthropicUsage,
 } from './anthropic.types.js';
+import { anthropicThinking, INTERLEAVED_THINKING_BETA, thinkingEnabled, type AnthropicThinkingSettings } from './anthropic-thinking.js';
 import { convertAnthropicMessages } from './convert-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 
@@ -82,6 +84,8 @@ export interface AnthropicStreamState {
   started: boolean;
   /** Anthropic content-block index → OpenAI tool-call index (which counts tool calls only). */
   readonly toolCalls: Map<number, { readonly index: number; argumentsSent: boolean }>;
+  /** Anthropic content-block index → the thinking block being streamed, sent whole once its signature is in. */
+  readonly thinking: Map<number, { thinking: string; signature: string }>;
   usage: AnthropicUsage | undefined;
   usageSent: boolean;
 }
@@ -106,23 +110,34 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
     const { system, messages } = convertAnthropicMessages(request.messages);
     const stop = stopSequences(request.stop);
     const userId = request.user ?? request.safety_identifier;
+    const thinking = anthropicThinking(request, maxOutputTokens(request), DEFAULT_ANTHROPIC_MAX_TOKENS);
+    const thinkingOn = thinkingEnabled(thinking);
+    const tools = toolParameters(request);
     const body: AnthropicMessagesRequest = {
       model: request.model,
-      max_tokens: maxOutputTokens(request) ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+      max_tokens: thinking.maxTokens,
       messages,
       ...(system ? { system } : {}),
-      ...samplingParameters(request),
+      ...(thinking.thinking ? { thinking: thinking.thinking } : {}),
+      // Thinking is incompatible with changed temperature or top_p (OpenAI's reasoning models reject them too), and
+      // OpenAI clients often send them by default, so they are left out rather than failing the request.
+      // @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#feature-compatibility
+      ...(thinkingOn ? {} : samplingParameters(request)),
       ...(stop ? { stop_sequences: stop } : {}),
-      ...toolParameters(request),
+      ...tools,
       // @see https://docs.anthropic.com/en/api/messages#body-metadata
       ...(userId ? { metadata: { user_id: userId } } : {}),
-      ...outputConfig(request),
+      ...outputConfig(request, thinking.effort),
       ...(request.stream ? { stream: true } : {}),
     };
     return {
       method: 'POST',
       url: joinUrl(context.baseUrl, '/v1/messages'),
-      headers: anthropicHeaders(context.apiKey, { 'content-type': 'application/json' }),
+      headers: anthropicHeaders(context.apiKey, {
+        'content-type': 'application/json',
+        // Adaptive thinking interleaves by itself; only budgeted thinking needs the beta.
+        ...(thinking.thinking?.type === 'enabled' && tools.tools ? { 'anthropic-beta': INTERLEAVED_THINKING_BETA } : {}),
+      }),
       body: JSON.stringify(body),
     };
   }
@@ -135,8 +150,11 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
 
     const texts: string[] = [];
     const toolCalls: ChatCompletionMessageToolCall[] = [];
+    const thinkingBlocks: ThinkingBlock[] = [];
     for (const block of message.content) {
       if ('text' in block) texts.push(block.text);
+      else if ('thinking' in block) thinkingBlocks.push({ type: 'thinking', thinking: block.thinking, signature: block.signature ?? '' });
+      else if ('data' in block) thinkingBlocks.push({ type: 'redacted_thinking', data: block.data });
       else if ('input' in block) {
         toolCalls.push({
           id: block.id,
@@ -144,8 +162,9 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
           function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
         });
       }
-      // Thinking and server-tool blocks have no place in a chat.completion.
+      // Server-tool blocks have no place in a chat.completion.
     }
+    const reasoning = reasoningFields(thinkingBlocks);
 
     return {
       id: message.id,
@@ -160,6 +179,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
             content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
             refusal: null,
             ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+            ...reasoning,
           },
           logprobs: null,
           finish_reason: mapAnthropicStopReason(message.stop_reason),
@@ -174,6 +194,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
       envelope: newStreamEnvelope(request, this.runtime),
       started: false,
       toolCalls: new Map(),
+      thinking: new Map(),
       usage: undefined,
       usageSent: false,
     };
@@ -200,6 +221,12 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
         const { index, content_block: block } = this.readEventAs('content_block_start', data);
         this.start(state, chunks);
         if ('text' in block && block.text) chunks.push(this.delta(state, { content: block.text }));
+        if ('thinking' in block) {
+          state.thinking.set(index, { thinking: block.thinking, signature: block.signature ?? '' });
+          if (block.thinking) chunks.push(this.delta(state, { reasoning_content: block.thinking }));
+        }
+        // Redacted thinking has nothing to show and arrives whole: the client only needs to send it back.
+        if ('data' in block) chunks.push(this.delta(state, { thinking_blocks: [{ type: 'redacted_thinking', data: block.data }] }));
         if ('input' in block) {
           const toolCall = { index: state.toolCalls.size, argumentsSent: false };
           state.toolCalls.set(index, toolCall);
@@ -224,7 +251,13 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
             this.delta(state, { tool_calls: [{ index: toolCall.index, function: { arguments: delta.partial_json } }] }),
           );
         }
-        // thinking_delta, signature_delta, citations_delta: nothing to say in Chat Completions.
+        const thinking = state.thinking.get(index);
+        if (thinking && 'thinking' in delta && delta.thinking) {
+          thinking.thinking += delta.thinking;
+          chunks.push(this.delta(state, { reasoning_content: delta.thinking }));
+        }
+        if (thinking && 'signature' in delta) thinking.signature += delta.signature;
+        // citations_delta: nothing to say in Chat Completions.
         return chunks;
       }
       case 'content_block_stop': {
@@ -234,6 +267,13 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
         if (toolCall && !toolCall.argumentsSent) {
           toolCall.argumentsSent = true;
           chunks.push(this.delta(state, { tool_calls: [{ index: toolCall.index, function: { arguments: '{}' } }] }));
+        }
+        // The signature comes last (signature_delta just before the stop): the signed block goes out whole here,
+        // once, as the block the client sends back; the text already streamed as reasoning_content.
+        const thinking = state.thinking.get(index);
+        if (thinking) {
+          state.thinking.delete(index);
+          chunks.push(this.delta(state, { thinking_blocks: [{ type: 'thinking', ...thinking }] }));
         }
         return chunks;
       }
@@ -333,7 +373,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
 
   private delta(
     state: AnthropicStreamState,
-    delta: Parameters<typeof deltaChoice>[1],
+    delta: ReasoningDelta,
     finishReason: FinishReason | null = null,
   ): string {
     return serializeChunk(state.envelope satisfies ChunkEnvelope, [deltaChoice(0, delta, finishReason)]);
@@ -344,6 +384,18 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
     state.usageSent = true;
     return [serializeUsageChunk(state.envelope, toOpenAIUsage(state.usage))];
   }
+}
+
+/**
+ * Thinking blocks as the OpenAI-shaped message carries them: their text joined as `reasoning_content`, the blocks
+ * themselves (signatures and redacted data included) as `thinking_blocks`.
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+function reasoningFields(blocks: ThinkingBlock[]): ReasoningMessageFields {
+  if (blocks.length === 0) return {};
+  const texts = blocks.flatMap((block) => (block.type === 'thinking' ? [block.thinking] : []));
+  // Only redacted thinking: nothing readable to show, but the blocks must still go back.
+  return { ...(texts.length > 0 ? { reasoning_content: texts.join('\n\n') } : {}), thinking_blocks: blocks };
 }
 
 function anthropicHeaders(apiKey: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -415,10 +467,12 @@ function toAnthropicTool(tool: FunctionTool): Tool {
  * is left to the prompt, as OpenAI itself requires the prompt to ask for JSON in that mode.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
  */
-function outputConfig(request: ChatRequest): Pick<AnthropicMessagesRequest, 'output_config'> {
+function outputConfig(request: ChatRequest, effort: AnthropicThinkingSettings['effort']): Pick<AnthropicMessagesRequest, 'output_config'> {
   const format = request.response_format;
-  if (format?.type !== 'json_schema') return {};
-  return { output_config: { format: { type: 'json_schema', schema: format.json_schema.schema ?? { type: 'object' } } } };
+  const schema = format?.type === 'json_schema' ? { format: { type: 'json_schema' as const, schema: format.json_schema.schema ?? { type: 'object' } } } : {};
+  // Adaptive thinking takes its effort here. @see https://platform.claude.com/docs/en/build-with-claude/effort
+  const config = { ...schema, ...(effort ? { effort } : {}) };
+  return Object.keys(config).length > 0 ? { output_config: config } : {};
 }
 
 /** Later counts win: `message_delta` carries cumulative totals. */

@@ -20,6 +20,7 @@ export interface AnthropicMessagesRequest
     | 'tool_choice'
     | 'metadata'
     | 'output_config'
+    | 'thinking'
   > {
   temperature?: number;
   top_p?: number;
@@ -40,13 +41,17 @@ export const anthropicUsageSchema = z.object({
 export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
 
 /**
- * The content blocks UniRoute translates (`text`, `tool_use`); any other block (thinking, server tools) is read as
- * just its `type` and skipped, so new block kinds do not break the relay.
+ * The content blocks UniRoute translates (`text`, `tool_use`, `thinking`, `redacted_thinking`); any other block
+ * (server tools) is read as just its `type` and skipped, so new block kinds do not break the relay. In a stream's
+ * `content_block_start` a thinking block arrives with empty `thinking` and `signature` (or none): both come as deltas.
  * @see https://docs.anthropic.com/en/api/messages#response-content
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking
  */
 export const anthropicContentBlockSchema = z.union([
   z.object({ type: z.literal('text'), text: z.string() }),
   z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().nullish() }),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string() }),
   z.object({ type: z.string() }),
 ]);
 
@@ -81,6 +86,9 @@ export const anthropicStreamEventSchemas = {
     delta: z.union([
       z.object({ type: z.literal('text_delta'), text: z.string() }),
       z.object({ type: z.literal('input_json_delta'), partial_json: z.string() }),
+      // @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#streaming-thinking
+      z.object({ type: z.literal('thinking_delta'), thinking: z.string() }),
+      z.object({ type: z.literal('signature_delta'), signature: z.string() }),
       z.object({ type: z.string() }),
     ]),
   }),

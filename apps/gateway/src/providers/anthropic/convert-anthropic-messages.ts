@@ -6,11 +6,11 @@ import type {
   ToolResultBlockParam,
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatCompletionContentPart, ChatCompletionMessageParam } from '@uniroute/shared';
+import type { ChatCompletionContentPart, ChatCompletionMessageParam, ReasoningMessageFields } from '@uniroute/shared';
 import { GatewayError } from '../../common/errors/gateway-error.js';
 import { parseDataUrl, parseToolArguments, textOfContent } from '../request-content.js';
 
-type AssistantMessage = Extract<ChatCompletionMessageParam, { role: 'assistant' }>;
+type AssistantMessage = Extract<ChatCompletionMessageParam, { role: 'assistant' }> & ReasoningMessageFields;
 type ToolMessage = Extract<ChatCompletionMessageParam, { role: 'tool' }>;
 type ImageMediaType = Extract<ImageBlockParam['source'], { type: 'base64' }>['media_type'];
 
@@ -144,11 +144,14 @@ function documentBlock(fileData: string | undefined, param: string): DocumentBlo
 }
 
 /**
- * An assistant message as content blocks: its text (refusals included), then one `tool_use` per tool call.
+ * An assistant message as content blocks: the signed thinking blocks the client got from an earlier answer (first, and
+ * unchanged, as Anthropic verifies their signatures and requires them before the tool use they led to), its text
+ * (refusals included), then one `tool_use` per tool call. `reasoning_content` is display text and is not sent back.
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
  * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use
  */
 function assistantBlocks(message: AssistantMessage, param: string): ContentBlockParam[] {
-  const blocks: ContentBlockParam[] = [];
+  const blocks: ContentBlockParam[] = [...(message.thinking_blocks ?? [])];
   const parts = typeof message.content === 'string' || message.content == null ? [message.content ?? ''] : message.content;
   for (const part of parts) {
     // A refusal the model gave earlier is still what it said: keep it as text.

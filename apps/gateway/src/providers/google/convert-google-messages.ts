@@ -1,8 +1,9 @@
 import type { Content, Part } from '@google/genai';
-import type { ChatCompletionContentPart, ChatCompletionMessageParam } from '@uniroute/shared';
+import type { ChatCompletionContentPart, ChatCompletionMessageParam, ToolCallExtraFields } from '@uniroute/shared';
 import { GatewayError } from '../../common/errors/gateway-error.js';
 import { isPlainObject, parseDataUrl, parseToolArguments, textOfContent } from '../request-content.js';
-import { thoughtSignatureOf } from './google-tool-call-id.js';
+import { DUMMY_THOUGHT_SIGNATURE } from './google-thinking.js';
+import { legacyThoughtSignatureOf } from './google-tool-call-id.js';
 
 type AssistantMessage = Extract<ChatCompletionMessageParam, { role: 'assistant' }>;
 type ToolMessage = Extract<ChatCompletionMessageParam, { role: 'tool' }>;
@@ -17,6 +18,14 @@ const IMAGE_TYPES_BY_EXTENSION: Readonly<Record<string, string>> = {
   heic: 'image/heic',
   heif: 'image/heif',
 };
+
+/** Where the thought signatures of earlier Gemini function calls come from. */
+export interface GoogleSignatureSources {
+  /** The caller's server-side memory, for clients that dropped `extra_content`. */
+  readonly recall?: (toolCallId: string) => string | undefined;
+  /** Whether a step with no signature left gets Google's dummy signature (Gemini 3 and later require one). */
+  readonly fillMissing: boolean;
+}
 
 /** An OpenAI conversation split the way `generateContent` wants it. */
 export interface GooglePrompt {
@@ -35,7 +44,10 @@ export interface GooglePrompt {
  *   become `functionResponse` parts named after the call they answer, with an object `response`.
  *   @see https://ai.google.dev/gemini-api/docs/function-calling
  */
-export function convertGoogleMessages(messages: readonly ChatCompletionMessageParam[]): GooglePrompt {
+export function convertGoogleMessages(
+  messages: readonly ChatCompletionMessageParam[],
+  signatures: GoogleSignatureSources = { fillMissing: false },
+): GooglePrompt {
   const systemParts: Part[] = [];
   const contents: Array<{ role: 'user' | 'model'; parts: Part[] }> = [];
   const functionNamesByCallId = new Map<string, string>();
@@ -60,7 +72,7 @@ export function convertGoogleMessages(messages: readonly ChatCompletionMessagePa
         append('user', userParts(message.content, param));
         return;
       case 'assistant':
-        append('model', modelParts(message, param, functionNamesByCallId));
+        append('model', modelParts(message, param, functionNamesByCallId, signatures));
         return;
       case 'tool':
         append('user', [functionResponsePart(message, param, functionNamesByCallId)]);
@@ -130,24 +142,38 @@ function guessImageType(url: string): string {
 }
 
 /**
- * An assistant message as `model` parts: its text, then one `functionCall` part per tool call.
+ * An assistant message as `model` parts: its text, then one `functionCall` part per tool call, each with the thought
+ * signature Gemini gave it: from `extra_content.google.thought_signature` (where Google's OpenAI-compatible endpoint
+ * puts it), else the caller's server-side memory, else a legacy id that packed it. One assistant message is one
+ * Gemini step, whose first function call carries the step's signature (parallel calls after it have none); a step
+ * left with none gets Google's dummy signature when the model requires signatures.
  * @see https://ai.google.dev/gemini-api/docs/function-calling
+ * @see https://ai.google.dev/gemini-api/docs/thought-signatures
  */
-function modelParts(message: AssistantMessage, param: string, functionNamesByCallId: Map<string, string>): Part[] {
+function modelParts(
+  message: AssistantMessage,
+  param: string,
+  functionNamesByCallId: Map<string, string>,
+  signatures: GoogleSignatureSources,
+): Part[] {
   const parts: Part[] = [];
   const texts = typeof message.content === 'string' || message.content == null ? [message.content ?? ''] : message.content;
   for (const part of texts) {
     const text = typeof part === 'string' ? part : part.type === 'text' ? part.text : part.refusal;
     if (text) parts.push({ text });
   }
+  const callParts: Part[] = [];
   (message.tool_calls ?? []).forEach((toolCall, index) => {
     const callParam = `${param}.tool_calls[${index}]`;
     if (toolCall.type !== 'function') {
       throw new GatewayError('invalid_request', 'Gemini models only accept function tool calls.', { param: callParam });
     }
     functionNamesByCallId.set(toolCall.id, toolCall.function.name);
-    const thoughtSignature = thoughtSignatureOf(toolCall.id);
-    parts.push({
+    const thoughtSignature =
+      (toolCall as ToolCallExtraFields).extra_content?.google?.thought_signature ||
+      signatures.recall?.(toolCall.id) ||
+      legacyThoughtSignatureOf(toolCall.id);
+    callParts.push({
       functionCall: {
         name: toolCall.function.name,
         args: parseToolArguments(toolCall.function.arguments, `${callParam}.function.arguments`),
@@ -155,7 +181,11 @@ function modelParts(message: AssistantMessage, param: string, functionNamesByCal
       ...(thoughtSignature ? { thoughtSignature } : {}),
     });
   });
-  return parts;
+  const first = callParts[0];
+  if (first && signatures.fillMissing && !callParts.some((part) => part.thoughtSignature)) {
+    first.thoughtSignature = DUMMY_THOUGHT_SIGNATURE;
+  }
+  return [...parts, ...callParts];
 }
 
 /**

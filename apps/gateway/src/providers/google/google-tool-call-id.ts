@@ -1,31 +1,32 @@
 import type { AdapterRuntime } from '../adapter-runtime.js';
 
 /**
- * Gemini does not name its function calls for the OpenAI protocol, so UniRoute mints `call_…` ids. Gemini 3 models
- * also attach an opaque `thoughtSignature` to each function call and reject the next request (400) unless it comes
- * back on that call. OpenAI clients keep nothing but the id, so the signature travels inside it:
- * `call_<random>_ts_<signature as base64url>`. The id alphabet stays `[A-Za-z0-9_-]`, which every provider accepts.
+ * Random characters after `call_`: 24 letters and digits (~143 bits) make a 29-character id, inside OpenAI's limit of
+ * 40 characters for tool-call ids, which a conversation continued on an OpenAI model must respect.
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+ */
+const RANDOM_LENGTH = 24;
+
+/**
+ * Gemini does not name its function calls for the OpenAI protocol, so UniRoute mints short `call_…` ids. The thought
+ * signature Gemini attaches to a call travels beside the id (`extra_content.google.thought_signature`, and the
+ * caller's server-side memory), never inside it.
  * @see https://ai.google.dev/gemini-api/docs/thought-signatures
  */
-const SIGNED_ID_PATTERN = /^call_[A-Za-z0-9]+_ts_([A-Za-z0-9_-]+)$/;
-
-/** A fresh OpenAI tool-call id, carrying the function call's thought signature when Gemini sent one. */
-export function newGoogleToolCallId(runtime: AdapterRuntime, thoughtSignature?: string | null): string {
-  const id = `call_${runtime.randomId()}`;
-  return thoughtSignature ? `${id}_ts_${toBase64Url(thoughtSignature)}` : id;
+export function newGoogleToolCallId(runtime: AdapterRuntime): string {
+  return `call_${runtime.randomId().slice(0, RANDOM_LENGTH)}`;
 }
 
-/** The thought signature carried by a tool-call id minted by {@link newGoogleToolCallId}, if any. */
-export function thoughtSignatureOf(toolCallId: string): string | undefined {
-  const encoded = SIGNED_ID_PATTERN.exec(toolCallId)?.[1];
-  return encoded ? fromBase64Url(encoded) : undefined;
-}
+/**
+ * Earlier UniRoute versions packed the signature into the id (`call_<random>_ts_<base64url signature>`). Histories
+ * holding such ids still reach Gemini with their signatures; no new id is minted this way.
+ */
+const LEGACY_SIGNED_ID_PATTERN = /^call_[A-Za-z0-9]+_ts_([A-Za-z0-9_-]+)$/;
 
-function toBase64Url(base64: string): string {
-  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(base64Url: string): string {
-  const base64 = base64Url.replace(/-/g, '+').replace(/_/g, '/');
+/** The thought signature packed into a legacy tool-call id, if it is one. */
+export function legacyThoughtSignatureOf(toolCallId: string): string | undefined {
+  const encoded = LEGACY_SIGNED_ID_PATTERN.exec(toolCallId)?.[1];
+  if (!encoded) return undefined;
+  const base64 = encoded.replace(/-/g, '+').replace(/_/g, '/');
   return base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=');
 }

@@ -16,9 +16,9 @@ const CONTEXT: UpstreamContext = {
 
 const BASE_REQUEST: ChatRequest = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hello' }] };
 
-/** The thought signature in the function-call fixtures, and the tool-call id that carries it. */
+/** The thought signature in the function-call fixtures, and the suffix with which older gateways packed it into ids. */
 const SIGNATURE = 'CiQB0e2Kb+9x/QZ3aW1cPl4RpNeN2l1mZ8tE/7WwAg==';
-const SIGNED_ID_SUFFIX = '_ts_CiQB0e2Kb-9x_QZ3aW1cPl4RpNeN2l1mZ8tE_7WwAg';
+const LEGACY_SIGNED_ID_SUFFIX = '_ts_CiQB0e2Kb-9x_QZ3aW1cPl4RpNeN2l1mZ8tE_7WwAg';
 
 const WEATHER_TOOL = {
   type: 'function',
@@ -191,7 +191,7 @@ describe(GoogleAdapter.name, () => {
       expect(body.toolConfig).toEqual({ functionCallingConfig: expected });
     });
 
-    it('turns tool calls into functionCall parts (restoring thought signatures) and tool results into functionResponse parts', () => {
+    it('turns tool calls into functionCall parts (restoring signatures packed into legacy ids) and tool results into functionResponse parts', () => {
       const sut = createSut();
 
       const body = upstreamBody(sut, {
@@ -204,14 +204,14 @@ describe(GoogleAdapter.name, () => {
             content: 'Checking.',
             tool_calls: [
               {
-                id: `call_fixed0000${SIGNED_ID_SUFFIX}`,
+                id: `call_fixed0000${LEGACY_SIGNED_ID_SUFFIX}`,
                 type: 'function',
                 function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
               },
               { id: 'call_abc', type: 'function', function: { name: 'get_time', arguments: '' } },
             ],
           },
-          { role: 'tool', tool_call_id: `call_fixed0000${SIGNED_ID_SUFFIX}`, content: '{"temperature":18,"unit":"celsius"}' },
+          { role: 'tool', tool_call_id: `call_fixed0000${LEGACY_SIGNED_ID_SUFFIX}`, content: '{"temperature":18,"unit":"celsius"}' },
           { role: 'tool', tool_call_id: 'call_abc', content: '14:05' },
         ],
       });
@@ -323,7 +323,7 @@ describe(GoogleAdapter.name, () => {
       });
     });
 
-    it('translates function calls to tool_calls with minted call_ ids that carry thought signatures', () => {
+    it('translates function calls to tool_calls with short minted ids and the thought signature in extra_content', () => {
       const sut = createSut();
 
       const completion = sut.fromUpstreamResponse(readJsonFixture(fixture('google-function-call.json')), BASE_REQUEST);
@@ -336,9 +336,10 @@ describe(GoogleAdapter.name, () => {
           refusal: null,
           tool_calls: [
             {
-              id: `call_fixed0000${SIGNED_ID_SUFFIX}`,
+              id: 'call_fixed0000',
               type: 'function',
               function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+              extra_content: { google: { thought_signature: SIGNATURE } },
             },
             { id: 'call_fixed0001', type: 'function', function: { name: 'get_time', arguments: '{}' } },
           ],
@@ -401,21 +402,22 @@ describe(GoogleAdapter.name, () => {
       });
     });
 
-    it('streams function calls as whole tool calls with consecutive indexes, skipping thought summaries', () => {
+    it('streams function calls as whole tool calls with consecutive indexes, thought summaries as reasoning_content', () => {
       const sut = createSut();
 
       const chunks = replayStream(sut, { ...BASE_REQUEST, stream: true }, prepareChunksFixture(fixture('google-function-call.chunks.txt')));
 
       expect(chunks.map((chunk: ChatCompletionChunk) => chunk.choices[0]?.delta)).toEqual([
         { role: 'assistant', content: '' },
-        { content: 'Checking both cities.' },
+        { reasoning_content: '**Planning** I need two lookups.', content: 'Checking both cities.' },
         {
           tool_calls: [
             {
               index: 0,
-              id: `call_fixed0001${SIGNED_ID_SUFFIX}`,
+              id: 'call_fixed0001',
               type: 'function',
               function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+              extra_content: { google: { thought_signature: SIGNATURE } },
             },
             { index: 1, id: 'call_fixed0002', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Rome"}' } },
           ],

@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChatCompletionMessageToolCall, CompletionUsage } from '@uniroute/shared';
+import type { ChatCompletion, ChatCompletionMessageToolCall, CompletionUsage, ToolCallExtraFields } from '@uniroute/shared';
 import type { z } from 'zod';
 import type { GatewayError } from '../../common/errors/gateway-error.js';
 import { SYSTEM_RUNTIME, joinUrl, type AdapterRuntime } from '../adapter-runtime.js';
@@ -7,14 +7,16 @@ import {
   serializeChunk,
   newStreamEnvelope,
   serializeUsageChunk,
-  type ChunkChoice,
   type FinishReason,
+  type ReasoningDelta,
   type StreamEnvelope,
 } from '../openai-chunks.js';
 import type {
   ChatRequest,
   ProviderAdapter,
+  ResponseContext,
   SseEvent,
+  ThoughtSignatureMemory,
   UpstreamContext,
   UpstreamErrorContext,
   UpstreamRequest,
@@ -28,6 +30,7 @@ import {
 } from '../request-content.js';
 import { parseErrorBody, unreadableUpstreamError, upstreamGatewayError } from '../upstream-error.js';
 import { convertGoogleMessages } from './convert-google-messages.js';
+import { googleThinkingConfig, isGemini3OrLater } from './google-thinking.js';
 import { newGoogleToolCallId } from './google-tool-call-id.js';
 import {
   googleErrorBodySchema,
@@ -44,7 +47,7 @@ import { mapGoogleFinishReason } from './map-google-finish-reason.js';
 import { toGoogleSchema } from './to-google-schema.js';
 
 type GoogleResponse = z.infer<typeof googleResponseSchema>;
-type FunctionToolCall = Extract<ChatCompletionMessageToolCall, { type: 'function' }>;
+type FunctionToolCall = Extract<ChatCompletionMessageToolCall, { type: 'function' }> & ToolCallExtraFields;
 type GoogleError = z.infer<typeof googleErrorSchema>;
 
 /** The `ErrorInfo.reason` Google sends, with a 400, for a key it does not know. */
@@ -59,6 +62,8 @@ export interface GoogleStreamState {
   readonly candidates: Map<number, { toolCallCount: number }>;
   usage: GoogleUsage | undefined;
   usageSent: boolean;
+  /** The caller's signature memory, told each function call's signature as it streams by. */
+  readonly thoughtSignatures: ThoughtSignatureMemory | undefined;
 }
 
 /**
@@ -77,7 +82,11 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
    * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
    */
   toUpstreamRequest(request: ChatRequest, context: UpstreamContext): UpstreamRequest {
-    const { systemInstruction, contents } = convertGoogleMessages(request.messages);
+    const memory = context.thoughtSignatures;
+    const { systemInstruction, contents } = convertGoogleMessages(request.messages, {
+      ...(memory ? { recall: (toolCallId: string) => memory.recall(toolCallId) } : {}),
+      fillMissing: isGemini3OrLater(request.model),
+    });
     const generationConfig = googleGenerationConfig(request);
     const body: GoogleGenerateContentRequest = {
       contents,
@@ -97,14 +106,14 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
   }
 
   /** @see https://ai.google.dev/api/generate-content#generatecontentresponse */
-  fromUpstreamResponse(body: unknown, request: ChatRequest): ChatCompletion {
+  fromUpstreamResponse(body: unknown, request: ChatRequest, context?: ResponseContext): ChatCompletion {
     const parsed = googleResponseSchema.safeParse(body);
     if (!parsed.success) throw unreadableUpstreamError(this.id, 'a response', parsed.error);
     const response = parsed.data;
     const candidates = response.candidates ?? [];
 
     const choices: ChatCompletion['choices'] = candidates.map((candidate, position) => {
-      const { text, toolCalls } = this.readParts(candidate);
+      const { text, reasoning, toolCalls } = this.readParts(candidate, context?.thoughtSignatures);
       return {
         index: candidate.index ?? position,
         message: {
@@ -112,6 +121,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
           content: text || (toolCalls.length > 0 ? null : ''),
           refusal: null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
         },
         logprobs: null,
         finish_reason: mapGoogleFinishReason(candidate.finishReason, toolCalls.length > 0),
@@ -137,13 +147,14 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
     };
   }
 
-  createStreamState(request: ChatRequest): GoogleStreamState {
+  createStreamState(request: ChatRequest, context?: ResponseContext): GoogleStreamState {
     return {
       envelope: newStreamEnvelope(request, this.runtime),
       idFixed: false,
       candidates: new Map(),
       usage: undefined,
       usageSent: false,
+      thoughtSignatures: context?.thoughtSignatures,
     };
   }
 
@@ -167,8 +178,9 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
       const candidateState = this.startCandidate(state, index, chunks);
-      const { text, toolCalls } = this.readParts(candidate);
-      const delta: ChunkChoice['delta'] = {};
+      const { text, reasoning, toolCalls } = this.readParts(candidate, state.thoughtSignatures);
+      const delta: ReasoningDelta = {};
+      if (reasoning) delta.reasoning_content = reasoning;
       if (text) delta.content = text;
       if (toolCalls.length > 0) {
         delta.tool_calls = toolCalls.map((toolCall) => ({
@@ -176,9 +188,12 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
           id: toolCall.id,
           type: 'function',
           function: toolCall.function,
+          ...(toolCall.extra_content ? { extra_content: toolCall.extra_content } : {}),
         }));
       }
-      if (delta.content !== undefined || delta.tool_calls) chunks.push(this.chunk(state, index, delta));
+      if (delta.reasoning_content !== undefined || delta.content !== undefined || delta.tool_calls) {
+        chunks.push(this.chunk(state, index, delta));
+      }
       if (candidate.finishReason) {
         const finishReason = mapGoogleFinishReason(candidate.finishReason, candidateState.toolCallCount > 0);
         chunks.push(this.chunk(state, index, {}, finishReason));
@@ -270,22 +285,39 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
     return parsed.data;
   }
 
-  /** Text (thought summaries excluded) and function calls, with ids minted for the calls. */
-  private readParts(candidate: GoogleCandidate): { text: string; toolCalls: FunctionToolCall[] } {
+  /**
+   * Text, thought summaries (`thought: true`, as `reasoning_content`) and function calls with short minted ids. A
+   * call's thought signature goes where Google's OpenAI-compatible endpoint puts it
+   * (`extra_content.google.thought_signature`) and into the caller's memory under the call's id, for clients that
+   * drop unknown fields. Signatures on text parts are not needed back (Google only validates function-call steps).
+   * @see https://ai.google.dev/gemini-api/docs/thought-signatures
+   * @see https://ai.google.dev/gemini-api/docs/thinking#summaries
+   */
+  private readParts(
+    candidate: GoogleCandidate,
+    memory: ThoughtSignatureMemory | undefined,
+  ): { text: string; reasoning: string; toolCalls: FunctionToolCall[] } {
     let text = '';
+    let reasoning = '';
     const toolCalls: FunctionToolCall[] = [];
     for (const part of candidate.content?.parts ?? []) {
       if (part.functionCall) {
+        const id = newGoogleToolCallId(this.runtime);
+        const signature = part.thoughtSignature;
+        if (signature) memory?.remember(id, signature);
         toolCalls.push({
-          id: newGoogleToolCallId(this.runtime, part.thoughtSignature),
+          id,
           type: 'function',
           function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) },
+          ...(signature ? { extra_content: { google: { thought_signature: signature } } } : {}),
         });
-      } else if (part.text && !part.thought) {
+      } else if (part.text && part.thought) {
+        reasoning += part.text;
+      } else if (part.text) {
         text += part.text;
       }
     }
-    return { text, toolCalls };
+    return { text, reasoning, toolCalls };
   }
 
   /** Opens a candidate's stream with the role chunk OpenAI streams start with. */
@@ -302,7 +334,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
   private chunk(
     state: GoogleStreamState,
     index: number,
-    delta: ChunkChoice['delta'],
+    delta: ReasoningDelta,
     finishReason: FinishReason | null = null,
   ): string {
     return serializeChunk(state.envelope, [deltaChoice(index, delta, finishReason)]);
@@ -333,6 +365,8 @@ function googleGenerationConfig(request: ChatRequest): GoogleGenerationConfig {
     const schema = toGoogleSchema(format.json_schema.schema);
     if (schema) config.responseSchema = schema;
   }
+  const thinkingConfig = googleThinkingConfig(request);
+  if (thinkingConfig) config.thinkingConfig = thinkingConfig;
   return config;
 }
 

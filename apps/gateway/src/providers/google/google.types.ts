@@ -21,6 +21,17 @@ export interface GoogleFunctionCallingConfig {
   allowedFunctionNames?: string[];
 }
 
+/**
+ * How much Gemini thinks and whether it returns thought summaries: `thinkingBudget` for Gemini 2.5, `thinkingLevel`
+ * for Gemini 3 (never both: Google answers 400). Plain strings for the level, as with `GoogleSchema`.
+ * @see https://ai.google.dev/api/generate-content#ThinkingConfig
+ */
+export interface GoogleThinkingConfig {
+  includeThoughts?: boolean;
+  thinkingBudget?: number;
+  thinkingLevel?: string;
+}
+
 /** The generation settings UniRoute sets. @see https://ai.google.dev/api/generate-content#generationconfig */
 export interface GoogleGenerationConfig
   extends Pick<
@@ -36,6 +47,7 @@ export interface GoogleGenerationConfig
     | 'responseMimeType'
   > {
   responseSchema?: GoogleSchema;
+  thinkingConfig?: GoogleThinkingConfig;
 }
 
 /**
@@ -51,8 +63,9 @@ export interface GoogleGenerateContentRequest {
 }
 
 /**
- * The parts UniRoute reads: text (minus thought summaries) and function calls with their thought signatures.
+ * The parts UniRoute reads: text, thought summaries (`thought: true`) and function calls with their thought signatures.
  * @see https://ai.google.dev/api/caching#Part
+ * @see https://ai.google.dev/gemini-api/docs/thinking#summaries
  */
 const googlePartSchema = z.object({
   text: z.string().nullish(),

@@ -11,6 +11,7 @@ import type {
   UpstreamRequest,
 } from '../provider-adapter.js';
 import { parseErrorBody, unreadableUpstreamError, upstreamGatewayError } from '../upstream-error.js';
+import { toOpenAIRequest } from './openai-history.js';
 
 /**
  * OpenAI's error body. Only read on failures, so a schema costs nothing on the hot path.
@@ -47,7 +48,10 @@ export class OpenAIAdapter implements ProviderAdapter<null> {
   readonly id = 'openai' as const;
   readonly passthrough = true;
 
-  /** @see https://platform.openai.com/docs/api-reference/chat/create */
+  /**
+   * The request as it came, less what only Anthropic or Gemini can read (see `toOpenAIRequest`).
+   * @see https://platform.openai.com/docs/api-reference/chat/create
+   */
   toUpstreamRequest(request: ChatRequest, context: UpstreamContext): UpstreamRequest {
     return {
       method: 'POST',
@@ -56,7 +60,7 @@ export class OpenAIAdapter implements ProviderAdapter<null> {
         authorization: `Bearer ${context.apiKey}`,
         'content-type': 'application/json',
       },
-      body: JSON.stringify(request),
+      body: JSON.stringify(toOpenAIRequest(request)),
     };
   }
 

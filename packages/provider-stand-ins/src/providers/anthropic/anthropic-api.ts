@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { planAnswer } from '../../conversation/plan-answer.js';
 import { randomToken } from '../../ids.js';
 import { namedEvent } from '../../http/sse-event.js';
-import { isRecord, readString } from '../../json/json-readers.js';
+import { isRecord, readArray, readNumber, readString, recordsOf } from '../../json/json-readers.js';
 import type { AnswerSettings, JsonReply, ProviderApi, ProviderEndpoint, ProviderReply, StandInFailure } from '../provider-api.js';
 import {
   ANTHROPIC_MID_STREAM_ERROR,
@@ -11,6 +11,7 @@ import {
   anthropicModelNotFound,
   anthropicResponseHeaders,
 } from './anthropic-errors.js';
+import { checkAnthropicThinking, planAnthropicReasoning } from './anthropic-thinking.js';
 import { ANTHROPIC_MODELS, findAnthropicModel, renderAnthropicModel } from './anthropic-models.js';
 import { readAnthropicMessagesRequest } from './read-anthropic-messages-request.js';
 import { renderAnthropicMessage, renderAnthropicStreamEvents } from './render-anthropic-message.js';
@@ -84,13 +85,18 @@ function answerMessages(body: unknown, settings: AnswerSettings): ProviderReply 
   const read = readAnthropicMessagesRequest(body);
   if (!read.ok) return read.reply;
   const { request } = read;
+  // The reader accepted the body, so it is an object with messages and max_tokens.
+  const record = isRecord(body) ? body : {};
+  const thinking = checkAnthropicThinking(record, recordsOf(readArray(record, 'messages')), readNumber(record, 'max_tokens') ?? 0, settings.signatures);
+  if (!thinking.ok) return thinking.reply;
+  const reasoning = thinking.enabled ? planAnthropicReasoning(request.conversation, settings.signatures) : null;
   const answer = planAnswer(request.conversation);
   const identity = { id: `msg_01${randomToken(22)}`, model: request.model, toolUseId: `toolu_01${randomToken(22)}` };
-  if (!request.stream) return json(renderAnthropicMessage(answer, identity));
+  if (!request.stream) return json(renderAnthropicMessage(answer, identity, reasoning));
   return {
     kind: 'stream',
     headers: { ...anthropicResponseHeaders(), 'content-type': 'text/event-stream; charset=utf-8' },
-    events: renderAnthropicStreamEvents(answer, identity, { streamChunks: settings.streamChunks }),
+    events: renderAnthropicStreamEvents(answer, identity, { streamChunks: settings.streamChunks }, reasoning),
   };
 }
 

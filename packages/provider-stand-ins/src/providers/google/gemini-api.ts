@@ -2,9 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { planAnswer } from '../../conversation/plan-answer.js';
 import { randomToken } from '../../ids.js';
 import { crlfDataEvent } from '../../http/sse-event.js';
+import { isRecord } from '../../json/json-readers.js';
 import type { AnswerSettings, JsonReply, ProviderApi, ProviderEndpoint, ProviderReply, StandInFailure } from '../provider-api.js';
 import { GEMINI_JSON_HEADERS, GEMINI_MID_STREAM_ERROR, geminiErrorReply, geminiFailureReply, geminiModelNotFound } from './gemini-errors.js';
 import { canGenerateContent, findGeminiModel, GEMINI_MODELS, renderGeminiModel } from './gemini-models.js';
+import { planGeminiReasoning } from './gemini-thinking.js';
 import { readGeminiRequest } from './read-gemini-request.js';
 import { renderGeminiResponse, renderGeminiStreamEvents } from './render-gemini-response.js';
 
@@ -85,12 +87,14 @@ function answerGenerate(modelName: string, stream: boolean, body: unknown, setti
   const read = readGeminiRequest(body);
   if (!read.ok) return read.reply;
   const answer = planAnswer(read.conversation);
+  const thinking = planGeminiReasoning(isRecord(body) ? body : {}, model, read.conversation, answer, settings.signatures);
+  if (!thinking.ok) return thinking.reply;
   const identity = { responseId: randomToken(23), modelVersion: model.id };
-  if (!stream) return json(renderGeminiResponse(answer, identity));
+  if (!stream) return json(renderGeminiResponse(answer, identity, thinking.reasoning));
   return {
     kind: 'stream',
     headers: { 'content-type': 'text/event-stream' },
-    events: renderGeminiStreamEvents(answer, identity, { streamChunks: settings.streamChunks }),
+    events: renderGeminiStreamEvents(answer, identity, { streamChunks: settings.streamChunks }, thinking.reasoning),
   };
 }
 

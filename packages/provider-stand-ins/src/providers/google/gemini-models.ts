@@ -55,6 +55,16 @@ export const GEMINI_MODELS: readonly GeminiModel[] = [
     thinking: true,
   },
   {
+    id: 'gemini-3-pro-preview',
+    version: '3-pro-preview-11-2025',
+    displayName: 'Gemini 3 Pro Preview',
+    description: 'Gemini 3 Pro Preview',
+    inputTokenLimit: 1048576,
+    outputTokenLimit: 65536,
+    supportedGenerationMethods: CHAT_METHODS,
+    thinking: true,
+  },
+  {
     id: 'text-embedding-004',
     version: '004',
     displayName: 'Text Embedding 004',

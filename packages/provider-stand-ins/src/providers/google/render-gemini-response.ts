@@ -1,6 +1,7 @@
 import type { Answer, AnswerUsage } from '../../conversation/answer.js';
 import { splitIntoChunks } from '../../conversation/split-into-chunks.js';
 import { crlfDataEvent } from '../../http/sse-event.js';
+import type { GeminiReasoning } from './gemini-thinking.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 
 /** Identity shared by a response or by every chunk of one stream. */
@@ -9,14 +10,26 @@ export interface GeminiResponseIdentity {
   readonly modelVersion: string;
 }
 
-/**
- * A GenerateContentResponse.
- * @see https://ai.google.dev/api/generate-content#generatecontentresponse
- */
-export function renderGeminiResponse(answer: Answer, identity: GeminiResponseIdentity): Record<string, unknown> {
-  const part = answer.kind === 'tool-call' ? { functionCall: { name: answer.toolName, args: answer.toolArguments } } : { text: answer.text };
+const NO_REASONING: GeminiReasoning = { thought: null, signature: null };
+
+/** The function-call part, with its thought signature when the model thought. */
+function functionCallPart(answer: Extract<Answer, { kind: 'tool-call' }>, reasoning: GeminiReasoning): Record<string, unknown> {
   return {
-    candidates: [{ content: { parts: [part], role: 'model' }, finishReason: mapGeminiFinishReason(answer), index: 0 }],
+    functionCall: { name: answer.toolName, args: answer.toolArguments },
+    ...(reasoning.signature === null ? {} : { thoughtSignature: reasoning.signature }),
+  };
+}
+
+/**
+ * A GenerateContentResponse; a thought summary (`thought: true`) comes first when asked for.
+ * @see https://ai.google.dev/api/generate-content#generatecontentresponse
+ * @see https://ai.google.dev/gemini-api/docs/thinking#summaries
+ */
+export function renderGeminiResponse(answer: Answer, identity: GeminiResponseIdentity, reasoning: GeminiReasoning = NO_REASONING): Record<string, unknown> {
+  const part = answer.kind === 'tool-call' ? functionCallPart(answer, reasoning) : { text: answer.text };
+  const parts = reasoning.thought === null ? [part] : [{ text: reasoning.thought, thought: true }, part];
+  return {
+    candidates: [{ content: { parts, role: 'model' }, finishReason: mapGeminiFinishReason(answer), index: 0 }],
     usageMetadata: renderUsage(answer.usage),
     modelVersion: identity.modelVersion,
     responseId: identity.responseId,
@@ -47,7 +60,12 @@ function renderPromptOnlyUsage(usage: AnswerUsage): Record<string, unknown> {
  * arrives whole in one chunk. There is no `[DONE]`.
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
-export function renderGeminiStreamEvents(answer: Answer, identity: GeminiResponseIdentity, options: { readonly streamChunks: number }): string[] {
+export function renderGeminiStreamEvents(
+  answer: Answer,
+  identity: GeminiResponseIdentity,
+  options: { readonly streamChunks: number },
+  reasoning: GeminiReasoning = NO_REASONING,
+): string[] {
   const finishReason = mapGeminiFinishReason(answer);
   const chunk = (part: Record<string, unknown>, isLast: boolean): string =>
     crlfDataEvent({
@@ -56,10 +74,9 @@ export function renderGeminiStreamEvents(answer: Answer, identity: GeminiRespons
       modelVersion: identity.modelVersion,
       responseId: identity.responseId,
     });
-  if (answer.kind === 'tool-call') {
-    return [chunk({ functionCall: { name: answer.toolName, args: answer.toolArguments } }, true)];
-  }
+  const thoughts = reasoning.thought === null ? [] : [chunk({ text: reasoning.thought, thought: true }, false)];
+  if (answer.kind === 'tool-call') return [...thoughts, chunk(functionCallPart(answer, reasoning), true)];
   const fragments = splitIntoChunks(answer.text, options.streamChunks);
-  if (fragments.length === 0) return [chunk({ text: '' }, true)];
-  return fragments.map((fragment, index) => chunk({ text: fragment }, index === fragments.length - 1));
+  if (fragments.length === 0) return [...thoughts, chunk({ text: '' }, true)];
+  return [...thoughts, ...fragments.map((fragment, index) => chunk({ text: fragment }, index === fragments.length - 1))];
 }

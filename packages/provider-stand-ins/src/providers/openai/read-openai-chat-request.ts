@@ -42,6 +42,15 @@ export function readOpenAIChatRequest(body: unknown): { ok: true; request: OpenA
       code: 'empty_array',
     });
   }
+  const tooLong = findTooLongToolCallId(recordsOf(messages));
+  if (tooLong !== null) {
+    return invalid({
+      message: `Invalid '${tooLong.param}': string too long. Expected a string with maximum length ${MAX_TOOL_CALL_ID_LENGTH}, but got a string with length ${tooLong.length} instead.`,
+      type: 'invalid_request_error',
+      param: tooLong.param,
+      code: 'string_above_max_length',
+    });
+  }
   const model = findOpenAIModel(modelId);
   if (model === null) return { ok: false, reply: openAIModelNotFound(modelId) };
   if (!model.chat) {
@@ -72,6 +81,26 @@ export function readOpenAIChatRequest(body: unknown): { ok: true; request: OpenA
       conversation: readConversation(body, recordsOf(messages)),
     },
   };
+}
+
+/** OpenAI's limit on tool-call ids, in assistant `tool_calls` and in `tool` messages. */
+const MAX_TOOL_CALL_ID_LENGTH = 40;
+
+/** The first tool-call id over the limit, named the way OpenAI names it in its 400. */
+function findTooLongToolCallId(messages: JsonRecord[]): { param: string; length: number } | null {
+  for (const [index, message] of messages.entries()) {
+    const toolCallId = readString(message, 'tool_call_id');
+    if (toolCallId !== null && toolCallId.length > MAX_TOOL_CALL_ID_LENGTH) {
+      return { param: `messages[${index}].tool_call_id`, length: toolCallId.length };
+    }
+    for (const [callIndex, toolCall] of recordsOf(readArray(message, 'tool_calls')).entries()) {
+      const id = readString(toolCall, 'id');
+      if (id !== null && id.length > MAX_TOOL_CALL_ID_LENGTH) {
+        return { param: `messages[${index}].tool_calls[${callIndex}].id`, length: id.length };
+      }
+    }
+  }
+  return null;
 }
 
 function invalid(error: { message: string; type: string; param?: string; code?: string }): { ok: false; reply: JsonReply } {
