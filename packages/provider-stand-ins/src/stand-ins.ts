@@ -57,7 +57,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     state,
     latencyMs: resolved.latencyMs,
     chunkDelayMs: resolved.chunkDelayMs,
-    answerSettings: { streamChunks: resolved.streamChunks },
+    answerSettings: { streamChunks: resolved.streamChunks, storedResponses: state.storedResponses },
     isClosing: () => closing,
   };
 
