@@ -5,3 +5,5 @@ export * from './dto/admin-users.js';
 export * from './dto/api-key.js';
 export * from './dto/provider-key.js';
 export * from './openai/chat-completion.js';
+export * from './openai/embeddings.js';
+export * from './openai/responses.js';
