@@ -92,6 +92,7 @@ export async function handleProviderRequest(
     {
       chunkDelayMs: context.chunkDelayMs,
       errorAfterEvents: injection?.streamErrorAfterChunks ?? null,
+      stallAfterEvents: injection?.stallAfterChunks ?? null,
       errorEvent: api.midStreamErrorEvent(endpoint, injection?.streamErrorAfterChunks ?? 0),
       isClientGone: () => clientGone,
     },

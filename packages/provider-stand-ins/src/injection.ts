@@ -24,6 +24,8 @@ export interface Injection {
   readonly destroy?: boolean;
   /** For streamed answers: after this many SSE events, send the provider's mid-stream error and end. */
   readonly streamErrorAfterChunks?: number;
+  /** For streamed answers: after this many SSE events, go silent without ending (a stalled upstream). */
+  readonly stallAfterChunks?: number;
 }
 
 /** Checks an injection from untrusted input; returns an error message or the injection. */
@@ -35,6 +37,7 @@ export function parseInjection(value: unknown): Injection | string {
     checkInteger(value, 'times', 1, Number.MAX_SAFE_INTEGER),
     checkInteger(value, 'delayMs', 0, Number.MAX_SAFE_INTEGER),
     checkInteger(value, 'streamErrorAfterChunks', 0, Number.MAX_SAFE_INTEGER),
+    checkInteger(value, 'stallAfterChunks', 0, Number.MAX_SAFE_INTEGER),
     checkBoolean(value, 'hang'),
     checkBoolean(value, 'destroy'),
     checkHeaders(value),

@@ -110,3 +110,33 @@ describe('OpenAI stand-in: embeddings and the Responses API through the official
     });
   });
 });
+
+describe('stand-in stream stalls', () => {
+  it('writes the first events of a stream, then neither writes nor ends', async () => {
+    const sut = await startStandIns();
+    try {
+      sut.inject({ provider: 'openai', stallAfterChunks: 2 });
+      const controller = new AbortController();
+      const response = await fetch(`${sut.baseUrls.openai}/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${VALID_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', input: 'hi', stream: true }),
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = '';
+      const silence = new Promise<'silent'>((resolve) => setTimeout(() => resolve('silent'), 300));
+      for (;;) {
+        const next = await Promise.race([reader.read(), silence]);
+        if (next === 'silent' || next.done) break;
+        text += new TextDecoder().decode(next.value);
+      }
+      controller.abort();
+      expect(text.match(/^event: /gm)).toHaveLength(2);
+      expect(text).not.toContain('response.completed');
+      await sut.whenAborted(1, 2_000);
+    } finally {
+      await sut.close();
+    }
+  });
+});
