@@ -109,6 +109,21 @@ describe(`/v1/responses through the official openai SDK (${DATABASE_KIND})`, () 
     }
   });
 
+  it('documents /v1/embeddings and /v1/responses in /docs under the API key', async () => {
+    const document = (await harness.client.get('/docs/json')).body;
+    const operations = [
+      document.paths['/v1/embeddings']?.post,
+      document.paths['/v1/responses']?.post,
+      document.paths['/v1/responses/{responseId}']?.get,
+      document.paths['/v1/responses/{responseId}']?.delete,
+    ];
+    for (const operation of operations) {
+      expect(operation?.security).toEqual([{ 'api-key': [] }]);
+      expect(operation?.responses['200'].content['application/json']).toBeDefined();
+    }
+    expect(document.paths['/v1/responses'].post.responses['200'].content['text/event-stream']).toBeDefined();
+  });
+
   it('counts responses in /metrics', async () => {
     const text = (await harness.client.get('/metrics')).text;
     expect(sample(text, 'uniroute_endpoint_requests_total{endpoint="responses",provider="openai",model="gpt-4o-mini",key_source="server",status="200"}')).toBeGreaterThan(2);
