@@ -5,7 +5,8 @@
 // streamed byte and the gateway's overhead, and writes them to docs/benchmarks.md.
 // Everything binds and connects to 127.0.0.1. Load comes from wrk (installed from Debian's packages
 // when missing). Knobs: DURATION (5s), ROUNDS (3), WARMUP (2s), CONNECTIONS (1,50), MODES (json,stream),
-// PROVIDERS (openai,anthropic,google), OUTPUT (docs/benchmarks.md; "-" = don't write).
+// PROVIDERS (openai,anthropic,google; chat rows), ENDPOINTS (embeddings,responses: one OpenAI JSON row each),
+// OUTPUT (docs/benchmarks.md; "-" = don't write).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -21,7 +22,13 @@ const ROUNDS = Number(env.ROUNDS ?? 3);
 const WARMUP = env.WARMUP ?? '2s';
 const CONNECTIONS = (env.CONNECTIONS ?? '1,50').split(',').map(Number);
 const MODES = (env.MODES ?? 'json,stream').split(',');
-const PROVIDERS = (env.PROVIDERS ?? 'openai,anthropic,google').split(',');
+const PROVIDERS = (env.PROVIDERS ?? 'openai,anthropic,google').split(',').filter(Boolean);
+const ENDPOINTS = (env.ENDPOINTS ?? 'embeddings,responses').split(',').filter(Boolean);
+/** One JSON request per extra endpoint (§11), the same bytes sent direct and through the gateway (OpenAI relays them). */
+const ENDPOINT_REQUESTS = {
+  embeddings: { path: '/embeddings', body: JSON.stringify({ model: 'text-embedding-3-small', input: ['The quick brown fox', 'jumps over the lazy dog'], encoding_format: 'base64' }) },
+  responses: { path: '/responses', body: JSON.stringify({ model: 'gpt-4o-mini', input: 'Say hello in one short sentence.', instructions: 'You are a concise assistant.', max_output_tokens: 64, store: false }) },
+};
 const OUTPUT = env.OUTPUT ?? path.join(ROOT, 'docs/benchmarks.md');
 const MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', google: 'gemini-2.0-flash' };
 const TTFB_PROBES = 25;
@@ -237,6 +244,14 @@ async function main() {
     }
   }
 
+  for (const endpoint of ENDPOINTS) {
+    const { path: endpointPath, body } = ENDPOINT_REQUESTS[endpoint];
+    groups.push([
+      { provider: 'openai', mode: endpoint, target: 'direct', request: { url: `${standIns.openai}${endpointPath}`, headers: { authorization: `Bearer ${keys.openai[0]}` }, body } },
+      { provider: 'openai', mode: endpoint, target: 'gateway (server key)', request: { url: `${gatewayUrl}/v1${endpointPath}`, headers: { authorization: `Bearer ${serverCaller}` }, body } },
+    ]);
+  }
+
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const rows = [];
   for (const targets of groups) {
@@ -288,6 +303,7 @@ async function main() {
     '(`node apps/gateway/dist/main.js`, embedded PGlite, LOG_LEVEL=' + (env.LOG_LEVEL ?? 'info') + ', access log on), in front of the provider stand-ins (`packages/provider-stand-ins`).',
     '"direct" sends the provider-native request straight to the stand-in; "gateway" sends the OpenAI-format request through UniRoute,',
     'which routes, authenticates the `ur_` key, resolves the credential, translates (Anthropic, Gemini) or relays bytes (OpenAI).',
+    'mode "embeddings" / "responses": one JSON `POST /v1/embeddings` (two inputs, base64) / `POST /v1/responses` (`store: false`) relayed to OpenAI.',
     'Latencies are wrk\'s, to the complete response (for streams: the end of the stream). TTFB is the median time to the first',
     `byte over ${TTFB_PROBES} sequential requests on fresh connections. The closed loop means p50 ≈ connections ÷ req/s at saturation:`,
     'read c=1 for per-request overhead and c=50 for throughput. All processes share the 2 cores.',

@@ -11,11 +11,13 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EmbeddingsModule } from './embeddings/embeddings.module.js';
 import type { DatabaseHandle } from './database/open-database.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NativeModule } from './native/native.module.js';
 import { ProviderKeyModule } from './provider-keys/provider-key.module.js';
+import { ResponsesModule } from './responses/responses.module.js';
 import { RouterModule } from './router/router.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { WebModule } from './web/web.module.js';
@@ -45,6 +47,8 @@ export class AppModule {
         ApiKeysModule,
         ProviderKeyModule,
         RouterModule,
+        EmbeddingsModule,
+        ResponsesModule,
         NativeModule,
         HealthModule,
         // Last: its catch-all GET route must not shadow anything above.

@@ -39,7 +39,7 @@ export async function handleProviderRequest(
   context: PipelineContext,
 ): Promise<void> {
   const method = request.method ?? 'GET';
-  const endpoint = api.matchEndpoint(method, target.providerPath);
+  const endpoint = api.matchEndpoint(method, target.providerPath, target.query);
   const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readRequestBody(request);
   const parsed = rawBody === '' ? null : parseJson(rawBody);
   const body = parsed?.ok === true ? parsed.value : null;
@@ -93,7 +93,8 @@ export async function handleProviderRequest(
     {
       chunkDelayMs: context.chunkDelayMs,
       errorAfterEvents: injection?.streamErrorAfterChunks ?? null,
-      errorEvent: api.midStreamErrorEvent(),
+      stallAfterEvents: injection?.stallAfterChunks ?? null,
+      errorEvent: api.midStreamErrorEvent(endpoint, injection?.streamErrorAfterChunks ?? 0),
       isClientGone: () => clientGone,
     },
   );

@@ -31,6 +31,8 @@ export interface Injection {
    * proxies (Azure, vLLM, LiteLLM) do. A gateway must mask it before anyone sees it.
    */
   readonly echoApiKey?: boolean;
+  /** For streamed answers: after this many SSE events, go silent without ending (a stalled upstream). */
+  readonly stallAfterChunks?: number;
 }
 
 /** Checks an injection from untrusted input; returns an error message or the injection. */
@@ -42,6 +44,7 @@ export function parseInjection(value: unknown): Injection | string {
     checkInteger(value, 'times', 1, Number.MAX_SAFE_INTEGER),
     checkInteger(value, 'delayMs', 0, Number.MAX_SAFE_INTEGER),
     checkInteger(value, 'streamErrorAfterChunks', 0, Number.MAX_SAFE_INTEGER),
+    checkInteger(value, 'stallAfterChunks', 0, Number.MAX_SAFE_INTEGER),
     checkBoolean(value, 'hang'),
     checkBoolean(value, 'destroy'),
     checkBoolean(value, 'echoApiKey'),

@@ -1,5 +1,6 @@
 import { InjectionQueue, type Injection } from './injection.js';
 import { STAND_IN_PROVIDERS, type StandInProvider } from './provider-id.js';
+import type { StoredResponse } from './providers/provider-api.js';
 import type { RecordedRequest } from './recorded-request.js';
 
 /**
@@ -12,6 +13,8 @@ export class StandInState {
   private readonly acceptedKeys = new Map<StandInProvider, ReadonlySet<string>>();
   private readonly injections = new InjectionQueue();
   private abortedCount = 0;
+  /** The OpenAI stand-in's stored Responses API objects (`store: true`, the default). */
+  readonly storedResponses = new Map<string, StoredResponse>();
   private readonly abortWaiters = new Set<() => void>();
 
   constructor(
@@ -93,5 +96,6 @@ export class StandInState {
     this.recorded.length = 0;
     this.injections.clear();
     this.abortedCount = 0;
+    this.storedResponses.clear();
   }
 }

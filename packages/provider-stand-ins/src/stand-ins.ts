@@ -58,7 +58,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     state,
     latencyMs: resolved.latencyMs,
     chunkDelayMs: resolved.chunkDelayMs,
-    answerSettings: { streamChunks: resolved.streamChunks, signatures: new SignatureLedger() },
+    answerSettings: { streamChunks: resolved.streamChunks, signatures: new SignatureLedger(), storedResponses: state.storedResponses },
     isClosing: () => closing,
   };
 

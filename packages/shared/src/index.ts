@@ -6,3 +6,5 @@ export * from './dto/api-key.js';
 export * from './dto/provider-key.js';
 export * from './openai/chat-completion.js';
 export * from './openai/reasoning.js';
+export * from './openai/embeddings.js';
+export * from './openai/responses.js';

@@ -28,6 +28,15 @@ export interface ChatCompletionOutcome {
   status: number;
 }
 
+/** The OpenAI endpoints besides chat completions that the gateway serves (§11). */
+export type GatewayEndpoint = 'embeddings' | 'responses';
+const GATEWAY_ENDPOINTS: readonly GatewayEndpoint[] = ['embeddings', 'responses'];
+
+/** One request to a {@link GatewayEndpoint}, measured like a chat completion. */
+export interface EndpointOutcome extends ChatCompletionOutcome {
+  readonly endpoint: GatewayEndpoint;
+}
+
 const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
 const PROVIDER_LABELS = [...PROVIDER_IDS, NOT_ROUTED] as const;
 const CACHE_NAMES: readonly CacheName[] = ['api_key', 'provider_credential'];
@@ -51,6 +60,11 @@ interface RequestSeries {
   count: number;
 }
 
+interface EndpointSeries {
+  readonly labels: { endpoint: string; provider: string; model: string; key_source: string; status: string };
+  count: number;
+}
+
 /**
  * Prometheus metrics for `GET /metrics` (prom-client). The request path only bumps plain numbers
  * and Map entries; label objects are made once per series and prom-client sees the totals only
@@ -60,6 +74,7 @@ interface RequestSeries {
 export class MetricsService {
   readonly registry = new Registry();
   private readonly requests = new Map<string, RequestSeries>();
+  private readonly endpointRequests = new Map<string, EndpointSeries>();
   private readonly models = new ModelLabels();
   private readonly cacheCounts: Record<CacheName, { hit: number; miss: number }> = {
     api_key: { hit: 0, miss: 0 },
@@ -75,6 +90,8 @@ export class MetricsService {
   /** Pre-made label objects: observing allocates nothing. */
   private readonly durationLabels = new Map<string, { provider: string; stream: string }>();
   private readonly providerLabels = new Map<string, { provider: string }>();
+  private readonly endpointDuration: Histogram<'endpoint' | 'stream'>;
+  private readonly endpointDurationLabels = new Map<string, { endpoint: string; stream: string }>();
 
   constructor() {
     for (const provider of PROVIDER_LABELS) {
@@ -103,6 +120,27 @@ export class MetricsService {
       name: 'uniroute_upstream_duration_seconds',
       help: 'Time from sending a request upstream to the provider\'s response head.',
       labelNames: ['provider'],
+      buckets: DURATION_BUCKETS,
+      registers: [this.registry],
+    });
+    const endpointRequests = this.endpointRequests;
+    new Counter({
+      name: 'uniroute_endpoint_requests_total',
+      help: 'Requests to POST /v1/embeddings and /v1/responses (create, get, delete) by endpoint, provider, model, whose key and HTTP status, counted like uniroute_requests_total (which counts chat completions).',
+      labelNames: ['endpoint', 'provider', 'model', 'key_source', 'status'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const series of endpointRequests.values()) this.inc(series.labels, series.count);
+      },
+    });
+    for (const endpoint of GATEWAY_ENDPOINTS) {
+      for (const stream of ['true', 'false']) this.endpointDurationLabels.set(`${endpoint}|${stream}`, { endpoint, stream });
+    }
+    this.endpointDuration = new Histogram({
+      name: 'uniroute_endpoint_request_duration_seconds',
+      help: 'Duration of embeddings and responses requests, from the router to the last byte (streams: the whole stream).',
+      labelNames: ['endpoint', 'stream'],
       buckets: DURATION_BUCKETS,
       registers: [this.registry],
     });
@@ -181,6 +219,25 @@ export class MetricsService {
     else this.requests.set(key, { labels: { provider: outcome.provider, model, key_source: outcome.keySource, status: String(outcome.status) }, count: 1 });
     const labels = this.durationLabels.get(`${outcome.provider}|${outcome.stream}`);
     if (labels) this.requestDuration.observe(labels, (performance.now() - outcome.startedAt) / 1000);
+  }
+
+  /** A new outcome for an embeddings or responses request; `recordEndpoint` closes it. */
+  endpointStarted(endpoint: GatewayEndpoint): EndpointOutcome {
+    return { ...this.chatCompletionStarted(), endpoint };
+  }
+
+  recordEndpoint(outcome: EndpointOutcome): void {
+    const succeeded = outcome.status < 400;
+    const model = outcome.provider === NOT_ROUTED || outcome.model === NOT_ROUTED ? NOT_ROUTED : this.models.get(outcome.model, succeeded);
+    const key = `${outcome.endpoint}|${outcome.provider}|${model}|${outcome.keySource}|${outcome.status}`;
+    const series = this.endpointRequests.get(key);
+    if (series) series.count += 1;
+    else {
+      const labels = { endpoint: outcome.endpoint, provider: outcome.provider, model, key_source: outcome.keySource, status: String(outcome.status) };
+      this.endpointRequests.set(key, { labels, count: 1 });
+    }
+    const labels = this.endpointDurationLabels.get(`${outcome.endpoint}|${outcome.stream}`);
+    if (labels) this.endpointDuration.observe(labels, (performance.now() - outcome.startedAt) / 1000);
   }
 
   /** The provider's response head arrived; `sentAt` is `performance.now()` before sending. */

@@ -46,7 +46,7 @@ export interface ResolvedModel {
 
 /** One HTTP request to the provider; the router sends it through the pooled upstream client. */
 export interface UpstreamRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body?: string;

@@ -7,11 +7,12 @@ import { CredentialResolver } from './credential-resolver.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsService } from './models.service.js';
 import { RouterService } from './router.service.js';
+import { UpstreamRelayService } from './upstream-relay.service.js';
 
 @Module({
   imports: [ProvidersModule, ProviderKeyModule, QuotasModule],
   controllers: [ChatCompletionsController, ModelsController],
-  providers: [RouterService, CredentialResolver, ModelsService],
-  exports: [CredentialResolver],
+  providers: [RouterService, CredentialResolver, ModelsService, UpstreamRelayService],
+  exports: [CredentialResolver, UpstreamRelayService],
 })
 export class RouterModule {}

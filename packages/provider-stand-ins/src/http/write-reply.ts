@@ -19,6 +19,8 @@ export interface StreamWriting {
   /** Send `errorEvent` after this many events instead of the rest of the stream. */
   readonly errorAfterEvents: number | null;
   readonly errorEvent: string;
+  /** Write this many events, then neither write nor end: the client has to give up. */
+  readonly stallAfterEvents?: number | null;
   /** True once the client went away; writing stops there. */
   readonly isClientGone: () => boolean;
 }
@@ -27,17 +29,20 @@ export interface StreamWriting {
 export async function writeStreamReply(response: ServerResponse, reply: StreamReply, writing: StreamWriting): Promise<void> {
   response.writeHead(200, { 'cache-control': 'no-cache', ...reply.headers });
   const { events } = reply;
-  if (writing.chunkDelayMs <= 0 && writing.errorAfterEvents === null) {
+  const stallAfter = writing.stallAfterEvents ?? null;
+  if (writing.chunkDelayMs <= 0 && writing.errorAfterEvents === null && stallAfter === null) {
     // The benchmark path: one write, no timers.
     response.end(events.join(''));
     return;
   }
-  const count = writing.errorAfterEvents === null ? events.length : Math.min(writing.errorAfterEvents, events.length);
+  const cut = writing.errorAfterEvents ?? stallAfter;
+  const count = cut === null ? events.length : Math.min(cut, events.length);
   for (let index = 0; index < count; index += 1) {
     if (index > 0 && writing.chunkDelayMs > 0) await delay(writing.chunkDelayMs);
     if (writing.isClientGone()) return;
     response.write(events[index]);
   }
+  if (stallAfter !== null && writing.errorAfterEvents === null) return;
   if (writing.errorAfterEvents !== null) {
     if (count > 0 && writing.chunkDelayMs > 0) await delay(writing.chunkDelayMs);
     if (writing.isClientGone()) return;

@@ -12,7 +12,14 @@ export type ProviderEndpoint =
       readonly pathStream: boolean | null;
     }
   | { readonly operation: 'list-models' }
-  | { readonly operation: 'get-model'; readonly pathModel: string };
+  | { readonly operation: 'get-model'; readonly pathModel: string }
+  /** OpenAI `POST /v1/embeddings` (model in the body), Gemini `:embedContent` / `:batchEmbedContents` (model in the path). */
+  | { readonly operation: 'embed'; readonly pathModel: string | null; readonly batch: boolean }
+  /** OpenAI's Responses API. */
+  | { readonly operation: 'create-response' }
+  /** `?stream=true` replays the stored events after `?starting_after=`. */
+  | { readonly operation: 'get-response'; readonly responseId: string; readonly stream: boolean; readonly startingAfter: number | null }
+  | { readonly operation: 'delete-response'; readonly responseId: string };
 
 /** A complete JSON answer. */
 export interface JsonReply {
@@ -50,6 +57,14 @@ export interface AnswerSettings {
   readonly streamChunks: number;
   /** The reasoning signatures this server issued, checked when a conversation sends them back. */
   readonly signatures: SignatureLedger;
+  /** Stored Responses API objects by id (OpenAI keeps them for `GET`/`DELETE /v1/responses/{id}`); reset with the recording. */
+  readonly storedResponses: Map<string, StoredResponse>;
+}
+
+/** A stored Responses API object and the events its stream sent (replayed by `GET …?stream=true`). */
+export interface StoredResponse {
+  readonly response: Record<string, unknown>;
+  readonly events: readonly Record<string, unknown>[];
 }
 
 /**
@@ -62,14 +77,14 @@ export interface ProviderApi {
   /** Path prefix the provider lives under, e.g. `/openai`. */
   readonly pathPrefix: string;
   /** `path` is what follows the prefix, e.g. `/v1/chat/completions`. */
-  matchEndpoint(method: string, path: string): ProviderEndpoint | null;
+  matchEndpoint(method: string, path: string, query: URLSearchParams): ProviderEndpoint | null;
   readApiKey(headers: IncomingHttpHeaders, query: URLSearchParams): string | null;
   /** A header the provider insists on (Anthropic's `anthropic-version`), checked after the key. */
   checkRequiredHeaders(headers: IncomingHttpHeaders): JsonReply | null;
   /** Model and stream flag of a request, for the recording. */
   describe(endpoint: ProviderEndpoint, body: unknown): { model: string | null; stream: boolean };
   failureReply(failure: StandInFailure): JsonReply;
-  /** The provider's error event for a stream that breaks after it started. */
-  midStreamErrorEvent(): string;
+  /** The provider's error event for a stream of `endpoint` that breaks after `eventsSent` events. */
+  midStreamErrorEvent(endpoint: ProviderEndpoint | null, eventsSent: number): string;
   answer(endpoint: ProviderEndpoint, body: unknown, settings: AnswerSettings): ProviderReply;
 }

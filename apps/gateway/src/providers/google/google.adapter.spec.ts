@@ -526,6 +526,7 @@ describe(GoogleAdapter.name, () => {
       expect(sut.fromModelsResponse(readJsonFixture(fixture('google-models.json')))).toEqual([
         'gemini-2.5-flash',
         'gemini-2.5-pro',
+        'gemini-embedding-001',
       ]);
     });
   });

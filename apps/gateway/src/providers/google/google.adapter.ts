@@ -53,6 +53,9 @@ type GoogleError = z.infer<typeof googleErrorSchema>;
 /** The `ErrorInfo.reason` Google sends, with a 400, for a key it does not know. */
 const API_KEY_INVALID = 'API_KEY_INVALID';
 
+/** A model serving either method routes somewhere: chat (`generateContent`) or embeddings (`embedContent`). */
+const LISTED_METHODS = new Set(['generateContent', 'embedContent']);
+
 /** Per-stream bookkeeping for {@link GoogleAdapter.fromUpstreamEvent}. */
 export interface GoogleStreamState {
   readonly envelope: StreamEnvelope;
@@ -232,7 +235,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
 
   /**
    * The largest page Gemini serves, so one call lists every model; ids lose their `models/` prefix, and models that
-   * cannot chat (embeddings, AQA) are left out.
+   * can neither chat nor embed (AQA, Imagen) are left out: embedding models serve `/v1/embeddings` (§11).
    * @see https://ai.google.dev/api/models#method:-models.list
    */
   listModelsRequest(context: UpstreamContext): UpstreamRequest {
@@ -247,7 +250,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
     const parsed = googleModelListSchema.safeParse(body);
     if (!parsed.success) throw unreadableUpstreamError(this.id, 'a model list', parsed.error);
     return (parsed.data.models ?? [])
-      .filter((model) => !model.supportedGenerationMethods || model.supportedGenerationMethods.includes('generateContent'))
+      .filter((model) => !model.supportedGenerationMethods || model.supportedGenerationMethods.some((method) => LISTED_METHODS.has(method)))
       .map((model) => model.name.replace(/^models\//, ''));
   }
 

@@ -77,6 +77,9 @@ export const anthropicApi: ProviderApi = {
       }
       case 'chat':
         return answerMessages(body, settings);
+      default:
+        // Anthropic has no embeddings or Responses API; matchEndpoint never names them.
+        return anthropicFailureReply({ kind: 'route-not-found', method: 'POST', path: endpoint.operation });
     }
   },
 };

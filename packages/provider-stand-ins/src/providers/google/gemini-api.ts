@@ -7,10 +7,12 @@ import type { AnswerSettings, JsonReply, ProviderApi, ProviderEndpoint, Provider
 import { GEMINI_JSON_HEADERS, GEMINI_MID_STREAM_ERROR, geminiErrorReply, geminiFailureReply, geminiModelNotFound } from './gemini-errors.js';
 import { canGenerateContent, findGeminiModel, GEMINI_MODELS, renderGeminiModel } from './gemini-models.js';
 import { planGeminiReasoning } from './gemini-thinking.js';
+import { answerGeminiEmbeddings } from './answer-gemini-embeddings.js';
 import { readGeminiRequest } from './read-gemini-request.js';
 import { renderGeminiResponse, renderGeminiStreamEvents } from './render-gemini-response.js';
 
 const GENERATE_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const EMBED_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):(embedContent|batchEmbedContents)$/;
 const MODEL_PATH = /^\/v1(?:beta)?\/models\/([^/:]+)$/;
 const LIST_PATH = /^\/v1(?:beta)?\/models$/;
 
@@ -28,6 +30,8 @@ export const geminiApi: ProviderApi = {
     if (method === 'POST' && generate?.[1] !== undefined) {
       return { operation: 'chat', pathModel: decodeURIComponent(generate[1]), pathStream: generate[2] === 'streamGenerateContent' };
     }
+    const embed = EMBED_PATH.exec(path);
+    if (method === 'POST' && embed?.[1] !== undefined) return { operation: 'embed', pathModel: decodeURIComponent(embed[1]), batch: embed[2] === 'batchEmbedContents' };
     if (method === 'GET' && LIST_PATH.test(path)) return { operation: 'list-models' };
     const model = MODEL_PATH.exec(path);
     if (method === 'GET' && model?.[1] !== undefined) return { operation: 'get-model', pathModel: decodeURIComponent(model[1]) };
@@ -51,8 +55,9 @@ export const geminiApi: ProviderApi = {
       case 'chat':
         return { model: endpoint.pathModel, stream: endpoint.pathStream === true };
       case 'get-model':
+      case 'embed':
         return { model: endpoint.pathModel, stream: false };
-      case 'list-models':
+      default:
         return { model: null, stream: false };
     }
   },
@@ -75,6 +80,10 @@ export const geminiApi: ProviderApi = {
       }
       case 'chat':
         return answerGenerate(endpoint.pathModel ?? '', endpoint.pathStream === true, body, settings);
+      case 'embed':
+        return answerGeminiEmbeddings(endpoint.pathModel ?? '', endpoint.batch, body);
+      default:
+        return geminiErrorReply(404, 'NOT_FOUND', `Method not found: ${endpoint.operation}`);
     }
   },
 };

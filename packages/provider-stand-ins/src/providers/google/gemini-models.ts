@@ -8,6 +8,8 @@ export interface GeminiModel {
   readonly outputTokenLimit: number;
   readonly supportedGenerationMethods: readonly string[];
   readonly thinking: boolean;
+  /** Embedding models: the default vector length (`outputDimensionality` may shorten it). */
+  readonly embeddingDimensions?: number;
 }
 
 const CHAT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
@@ -54,6 +56,18 @@ export const GEMINI_MODELS: readonly GeminiModel[] = [
     supportedGenerationMethods: CHAT_METHODS,
     thinking: true,
   },
+  // @see https://ai.google.dev/gemini-api/docs/embeddings#model-versions
+  {
+    id: 'gemini-embedding-001',
+    version: '001',
+    displayName: 'Gemini Embedding 001',
+    description: 'Obtain a distributed representation of a text.',
+    inputTokenLimit: 2048,
+    outputTokenLimit: 1,
+    supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
+    thinking: false,
+    embeddingDimensions: 3072,
+  },
   {
     id: 'gemini-3-pro-preview',
     version: '3-pro-preview-11-2025',
@@ -73,6 +87,7 @@ export const GEMINI_MODELS: readonly GeminiModel[] = [
     outputTokenLimit: 1,
     supportedGenerationMethods: ['embedContent'],
     thinking: false,
+    embeddingDimensions: 768,
   },
 ];
 

@@ -4,6 +4,8 @@ import { randomToken, unixSeconds } from '../../ids.js';
 import { dataEvent } from '../../http/sse-event.js';
 import { isRecord, readString } from '../../json/json-readers.js';
 import type { AnswerSettings, JsonReply, ProviderApi, ProviderEndpoint, ProviderReply, StandInFailure } from '../provider-api.js';
+import { answerOpenAIEmbeddings } from './answer-openai-embeddings.js';
+import { answerCreateResponse, answerDeleteResponse, answerGetResponse, responsesMidStreamError } from './answer-openai-responses.js';
 import { OPENAI_MID_STREAM_ERROR, openAIErrorReply, openAIFailureReply, openAIResponseHeaders } from './openai-errors.js';
 import { findOpenAIModel, OPENAI_MODELS, renderOpenAIModel } from './openai-models.js';
 import { readOpenAIChatRequest } from './read-openai-chat-request.js';
@@ -17,8 +19,17 @@ export const openAIApi: ProviderApi = {
   provider: 'openai',
   pathPrefix: '/openai',
 
-  matchEndpoint(method: string, path: string): ProviderEndpoint | null {
+  matchEndpoint(method: string, path: string, query: URLSearchParams): ProviderEndpoint | null {
     if (method === 'POST' && path === '/v1/chat/completions') return { operation: 'chat', pathModel: null, pathStream: null };
+    if (method === 'POST' && path === '/v1/embeddings') return { operation: 'embed', pathModel: null, batch: true };
+    if (method === 'POST' && path === '/v1/responses') return { operation: 'create-response' };
+    const responseMatch = /^\/v1\/responses\/([^/]+)$/.exec(path);
+    if (responseMatch?.[1] !== undefined) {
+      const responseId = decodeURIComponent(responseMatch[1]);
+      const startingAfter = query.get('starting_after');
+      if (method === 'GET') return { operation: 'get-response', responseId, stream: query.get('stream') === 'true', startingAfter: startingAfter === null ? null : Number(startingAfter) };
+      if (method === 'DELETE') return { operation: 'delete-response', responseId };
+    }
     if (method === 'GET' && path === '/v1/models') return { operation: 'list-models' };
     const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(path);
     if (method === 'GET' && modelMatch?.[1] !== undefined) return { operation: 'get-model', pathModel: decodeURIComponent(modelMatch[1]) };
@@ -36,6 +47,8 @@ export const openAIApi: ProviderApi = {
 
   describe(endpoint: ProviderEndpoint, body: unknown): { model: string | null; stream: boolean } {
     if (endpoint.operation === 'get-model') return { model: endpoint.pathModel, stream: false };
+    if (endpoint.operation === 'get-response') return { model: null, stream: endpoint.stream };
+    if (endpoint.operation === 'delete-response') return { model: null, stream: false };
     if (endpoint.operation === 'list-models' || !isRecord(body)) return { model: null, stream: false };
     return { model: readString(body, 'model'), stream: body['stream'] === true };
   },
@@ -44,8 +57,9 @@ export const openAIApi: ProviderApi = {
     return openAIFailureReply(failure);
   },
 
-  midStreamErrorEvent(): string {
-    return dataEvent(OPENAI_MID_STREAM_ERROR);
+  midStreamErrorEvent(endpoint: ProviderEndpoint | null, eventsSent: number): string {
+    const responses = endpoint?.operation === 'create-response' || endpoint?.operation === 'get-response';
+    return responses ? responsesMidStreamError(eventsSent) : dataEvent(OPENAI_MID_STREAM_ERROR);
   },
 
   answer(endpoint: ProviderEndpoint, body: unknown, settings: AnswerSettings): ProviderReply {
@@ -64,6 +78,14 @@ export const openAIApi: ProviderApi = {
       }
       case 'chat':
         return answerChat(body, settings);
+      case 'embed':
+        return answerOpenAIEmbeddings(body);
+      case 'create-response':
+        return answerCreateResponse(body, settings);
+      case 'get-response':
+        return answerGetResponse(endpoint, settings.storedResponses);
+      case 'delete-response':
+        return answerDeleteResponse(endpoint.responseId, settings.storedResponses);
     }
   },
 };

@@ -9,6 +9,8 @@ export interface OpenAIModel {
   readonly snapshot: string;
   /** o-series reasoning models refuse `max_tokens` and want `max_completion_tokens`. */
   readonly reasoning: boolean;
+  /** Embedding models: the vector length, and whether `dimensions` may shorten it (text-embedding-3 and later). */
+  readonly embedding?: { readonly dimensions: number; readonly shortenable: boolean };
 }
 
 /** @see https://platform.openai.com/docs/models */
@@ -19,7 +21,10 @@ export const OPENAI_MODELS: readonly OpenAIModel[] = [
   { id: 'gpt-4o-mini-2024-07-18', created: 1721172717, ownedBy: 'system', chat: true, snapshot: 'gpt-4o-mini-2024-07-18', reasoning: false },
   { id: 'o3-mini', created: 1737146383, ownedBy: 'system', chat: true, snapshot: 'o3-mini-2025-01-31', reasoning: true },
   { id: 'o3-mini-2025-01-31', created: 1738010200, ownedBy: 'system', chat: true, snapshot: 'o3-mini-2025-01-31', reasoning: true },
-  { id: 'text-embedding-3-small', created: 1705948997, ownedBy: 'system', chat: false, snapshot: 'text-embedding-3-small', reasoning: false },
+  // @see https://platform.openai.com/docs/guides/embeddings#embedding-models
+  { id: 'text-embedding-3-small', created: 1705948997, ownedBy: 'system', chat: false, snapshot: 'text-embedding-3-small', reasoning: false, embedding: { dimensions: 1536, shortenable: true } },
+  { id: 'text-embedding-3-large', created: 1705953180, ownedBy: 'system', chat: false, snapshot: 'text-embedding-3-large', reasoning: false, embedding: { dimensions: 3072, shortenable: true } },
+  { id: 'text-embedding-ada-002', created: 1671217299, ownedBy: 'openai-internal', chat: false, snapshot: 'text-embedding-ada-002', reasoning: false, embedding: { dimensions: 1536, shortenable: false } },
 ];
 
 export function findOpenAIModel(id: string): OpenAIModel | null {

@@ -1,0 +1,187 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ProviderId } from '@uniroute/shared';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CLIENT_CLOSED_REQUEST, MetricsService, type EndpointOutcome, type GatewayEndpoint } from '../metrics/metrics.service.js';
+import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+import { ClientDisconnect } from '../providers/client-disconnect.js';
+import type { UpstreamContext, UpstreamRequest } from '../providers/provider-adapter.js';
+import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
+import { readUpstreamBody } from '../providers/read-upstream-body.js';
+import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { unreadableUpstreamError } from '../providers/upstream-error.js';
+import { CredentialResolver } from './credential-resolver.js';
+import { SSE_HEADERS, writeWithBackpressure } from './sse.js';
+
+/** One request to `/v1/embeddings` or `/v1/responses` on its way through the gateway. */
+export interface RelayExchange {
+  readonly principal: Principal;
+  readonly reply: FastifyReply;
+  /** Aborts every upstream call of the exchange when the client goes away. */
+  readonly abort: ClientDisconnect;
+  /** Filled in as the route learns provider, model and key; counted once in `/metrics`. */
+  readonly outcome: EndpointOutcome;
+}
+
+/** The provider, and the credential chosen for this caller, of an exchange. */
+export interface RoutedExchange extends RelayExchange {
+  readonly provider: ProviderId;
+  readonly context: UpstreamContext;
+}
+
+/**
+ * An error UniRoute raises after an upstream event stream began, as one event of that stream;
+ * `eventsRelayed` is how many events went out before it (the Responses API numbers its events).
+ */
+export type StreamErrorEvent = (error: GatewayError, eventsRelayed: number) => string;
+
+const DOUBLE_NEWLINE = Buffer.from('\n\n');
+
+/**
+ * What `/v1/embeddings` and `/v1/responses` share with `/v1/chat/completions` (§5, §11): the one credential
+ * resolution, the `x-uniroute-*` headers, upstream errors in OpenAI's shape with the upstream status (a
+ * rejected user key flagged for the settings page), answers relayed as bytes, streams chunk by chunk with
+ * backpressure, the upstream aborted when the client goes away, and one `/metrics` count per request.
+ */
+@Injectable()
+export class UpstreamRelayService {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly credentials: CredentialResolver,
+    private readonly providerKeys: ProviderKeysService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Runs `handler` as one exchange: counted once whatever happens; a client that went away ends it quietly
+   * (499 in `/metrics`), any other error reaches the global filter.
+   */
+  async run(endpoint: GatewayEndpoint, principal: Principal, reply: FastifyReply, handler: (exchange: RelayExchange) => Promise<void>): Promise<void> {
+    const outcome = this.metrics.endpointStarted(endpoint);
+    const abort = new ClientDisconnect(reply.raw);
+    try {
+      await handler({ principal, reply, abort, outcome });
+    } catch (error) {
+      if (error instanceof ClientAbortedError || abort.aborted) {
+        outcome.status = CLIENT_CLOSED_REQUEST;
+        if (!reply.raw.destroyed) reply.raw.destroy();
+        return;
+      }
+      outcome.status = error instanceof GatewayError ? error.status : 500;
+      throw error;
+    } finally {
+      abort.dispose();
+      // Issue 16 (usage recording) hooks in here: the outcome says who, which provider, model, key and status;
+      // token counts are for the usage recorder to read from the answer (OpenAI's bodies end with `usage`).
+      this.metrics.recordEndpoint(outcome);
+    }
+  }
+
+  /** Resolves the caller's credential for `provider` exactly as chat does, and says so in the response headers. */
+  async route(exchange: RelayExchange, provider: ProviderId, model: string | undefined): Promise<RoutedExchange> {
+    exchange.outcome.provider = provider;
+    if (model !== undefined) exchange.outcome.model = model;
+    const credential = await this.credentials.resolve(exchange.principal.userId, provider, exchange.reply.request.id);
+    exchange.outcome.keySource = credential.keySource;
+    void exchange.reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
+    return { ...exchange, provider, context: { apiKey: credential.apiKey, keySource: credential.keySource, baseUrl: this.config.providers[provider].baseUrl } };
+  }
+
+  /** Sends `request` upstream; an error status becomes the client's `GatewayError` (thrown), as for chat. */
+  async send(exchange: RoutedExchange, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const sentAt = performance.now();
+    const response = await this.upstream.send(exchange.provider, request, exchange.abort);
+    this.metrics.upstreamResponded(exchange.provider, sentAt);
+    if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
+    return response;
+  }
+
+  /** A successful body as parsed JSON (for answers the gateway translates). */
+  async readJson(exchange: RoutedExchange, response: UpstreamResponse): Promise<unknown> {
+    try {
+      return await response.body.json();
+    } catch (error) {
+      if (error instanceof SyntaxError) throw unreadableUpstreamError(exchange.provider, 'a response', error);
+      throw this.upstream.toTransportError(exchange.provider, error, exchange.abort);
+    }
+  }
+
+  /** The upstream answer as it is: JSON bytes, or an event stream relayed chunk by chunk. */
+  async relay(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent): Promise<void> {
+    if (isEventStream(response)) {
+      await this.relayStream(exchange, response, streamErrorEvent);
+      return;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.body.arrayBuffer());
+    } catch (error) {
+      throw this.upstream.toTransportError(exchange.provider, error, exchange.abort);
+    }
+    await exchange.reply.status(200).header('content-type', 'application/json').send(bytes);
+  }
+
+  private async relayStream(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent): Promise<void> {
+    const { reply, outcome } = exchange;
+    const raw = reply.raw;
+    outcome.stream = true;
+    reply.hijack();
+    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    raw.flushHeaders();
+    this.metrics.streamStarted();
+    let events = 0;
+    let endedWithNewline = false;
+    try {
+      for await (const chunk of response.body) {
+        const bytes = chunk as Buffer;
+        events += countEventEnds(bytes, endedWithNewline);
+        endedWithNewline = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a;
+        await writeWithBackpressure(raw, bytes);
+      }
+      if (!raw.writableEnded) raw.end();
+    } catch (error) {
+      if (exchange.abort.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
+      response.body.destroy();
+      const failure = this.upstream.toTransportError(exchange.provider, error, exchange.abort);
+      if (!(failure instanceof GatewayError)) {
+        raw.destroy();
+        return;
+      }
+      this.logger.warn({ reqId: reply.request.id, provider: exchange.provider, endpoint: outcome.endpoint, code: failure.code }, 'upstream stream failed mid-way');
+      outcome.status = failure.status;
+      if (!raw.writableEnded && !raw.destroyed) raw.end(streamErrorEvent(failure, events));
+    } finally {
+      this.metrics.streamEnded();
+    }
+  }
+
+  private async upstreamError(exchange: RoutedExchange, response: UpstreamResponse): Promise<GatewayError> {
+    const body = await readUpstreamBody(response.body);
+    const { keySource } = exchange.context;
+    const error = PROVIDER_ADAPTERS[exchange.provider].toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
+    if (keySource === 'user' && (error.status === 401 || error.status === 403)) {
+      this.providerKeys.markRejectedByProvider(exchange.principal.userId, exchange.provider).catch((markError: unknown) => {
+        this.logger.warn({ reqId: exchange.reply.request.id, err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');
+      });
+    }
+    return error;
+  }
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  const contentType = response.headers['content-type'];
+  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream');
+}
+
+/** How many SSE events end in `bytes` (a blank line, `\n\n`), including one split across the previous chunk. */
+function countEventEnds(bytes: Buffer, previousEndedWithNewline: boolean): number {
+  let count = previousEndedWithNewline && bytes[0] === 0x0a ? 1 : 0;
+  for (let at = bytes.indexOf(DOUBLE_NEWLINE); at !== -1; at = bytes.indexOf(DOUBLE_NEWLINE, at + 2)) count += 1;
+  return count;
+}
