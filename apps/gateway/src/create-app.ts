@@ -5,9 +5,13 @@ import path from 'node:path';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { GatewayError } from './common/errors/gateway-error.js';
+import { sendError } from './common/errors/openai-error.filter.js';
+import { limitManagementBodies, slowClientServerOptions } from './common/http/http-limits.js';
+import { installJsonBodyParser } from './common/http/json-body-parser.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
@@ -58,10 +62,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
         return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
       },
       return503OnClosing: true,
+      // Slow clients (§12): the request must arrive in time; responses (streams) are not timed.
+      requestTimeout: config.requestTimeoutMs,
+      http: slowClientServerOptions(config),
+      // What the router rejects before any hook runs (bad percent-encoding, over-long parameters).
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        void reply.headers(securityHeadersFor(request.url, securityHeaders())).header('x-request-id', request.id);
+        sendError(error, request, reply, logger);
+      },
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, database, logger }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
+      // The JSON parser is ours (installJsonBodyParser): Nest's would override the per-route body limits.
+      bodyParser: false,
     });
   } catch (error) {
     await database.stop();
@@ -76,6 +90,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
       exceptionFactory: (errors: ValidationError[]) => validationError(errors),
     }),
   );
+  const fastify = app.getHttpAdapter().getInstance();
+  installJsonBodyParser(fastify);
+  limitManagementBodies(fastify, config);
   const drain = app.get(DrainState);
   installCors(app, config);
   installHttpHooks(app, logger, drain);
@@ -87,6 +104,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
   }
 
   await app.listen({ port: config.port, host: config.host });
+  app.getHttpServer().maxConnections = config.maxConnections;
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
@@ -154,8 +172,10 @@ function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: Dr
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';
+    // A 5xx line is kept and read more widely: it carries the path only, no query parameters (§12).
+    const url = level === 'error' ? request.url.split('?')[0] : request.url;
     logger[level](
-      { reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+      { reqId: request.id, method: request.method, url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
       'request completed',
     );
     done();

@@ -6,6 +6,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ApiKeyAuthBeforeBody } from './api-key-auth-before-body.js';
 import { ApiKeyAuthGuard } from './api-key-auth.guard.js';
 import { AuthController } from './auth.controller.js';
 import { GlobalAuthGuard, JwtAuthGuard } from './auth.guard.js';
@@ -35,6 +36,7 @@ import { PRINCIPAL } from './principal.js';
     JwtStrategy,
     JwtAuthGuard,
     ApiKeyAuthGuard,
+    ApiKeyAuthBeforeBody,
     { provide: APP_GUARD, useClass: GlobalAuthGuard },
   ],
 })

@@ -27,6 +27,16 @@ describe(loadConfig.name, () => {
     expect(sut.providers.openai).toEqual({ baseUrl: 'https://api.openai.com/v1', serverKey: undefined });
     expect(sut.providers.anthropic.baseUrl).toBe('https://api.anthropic.com');
     expect(sut.providers.google.baseUrl).toBe('https://generativelanguage.googleapis.com');
+    expect(sut.requestTimeoutMs).toBe(60_000);
+    expect(sut.maxConnections).toBe(10_000);
+  });
+
+  it('reads REQUEST_TIMEOUT_MS and MAX_CONNECTIONS and refuses nonsense', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '20' });
+    expect(sut.requestTimeoutMs).toBe(1500);
+    expect(sut.maxConnections).toBe(20);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '0' })).toThrow('REQUEST_TIMEOUT_MS must be positive');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MAX_CONNECTIONS: 'lots' })).toThrow('MAX_CONNECTIONS must be a number');
   });
 
   it('generates development secrets once into DATA_DIR, with a warning, and reuses them', () => {

@@ -31,6 +31,10 @@ export interface AppConfig {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
   readonly bodyLimitBytes: number;
+  /** Slow clients (§12): the whole request (headers and body) must arrive within this; responses are not limited. */
+  readonly requestTimeoutMs: number;
+  /** Open connections beyond this are closed at once (Node's `server.maxConnections`). */
+  readonly maxConnections: number;
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
   readonly webDistDir: string;
@@ -94,6 +98,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     logLevel: env.LOG_LEVEL,
     login: { maxAttempts: env.LOGIN_MAX_ATTEMPTS, windowSeconds: env.LOGIN_WINDOW_SECONDS },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
