@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { GatewayError } from './common/errors/gateway-error.js';
 import { sendError } from './common/errors/openai-error.filter.js';
+import { answerClientError } from './common/http/client-error-handler.js';
 import { limitManagementBodies, slowClientServerOptions } from './common/http/http-limits.js';
 import { installJsonBodyParser } from './common/http/json-body-parser.js';
 import { createLogger } from './common/logging/logger.js';
@@ -65,6 +66,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
       // Slow clients (§12): the request must arrive in time; responses (streams) are not timed.
       requestTimeout: config.requestTimeoutMs,
       http: slowClientServerOptions(config),
+      clientErrorHandler: answerClientError,
       // What the router rejects before any hook runs (bad percent-encoding, over-long parameters).
       frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
         void reply.headers(securityHeadersFor(request.url, securityHeaders())).header('x-request-id', request.id);

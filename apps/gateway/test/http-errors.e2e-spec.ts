@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Readable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrainState } from '../src/health/drain-state.js';
@@ -94,6 +95,16 @@ describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND
     const raw = await rawRequest(app.url, 'GET /auth/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 400/);
     expect(raw).toContain('"type":"invalid_request_error"');
+    // What Node's own parser refuses (a bad header line, a bad Content-Length, a header block too large).
+    for (const [request, status] of [
+      ['GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400],
+      ['POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await rawRequest(app.url, request);
+      expect(answer, request.slice(0, 50)).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_request' } });
+    }
   });
 
   it('accepts an empty body with a JSON content type where no body is needed', async () => {
@@ -149,9 +160,11 @@ describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND
     const chunked = await undiciRequest(`${app.url}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: (async function* () {
-        for (let index = 0; index < 40; index++) yield Buffer.alloc(64 * 1024, 0x20);
-      })(),
+      body: Readable.from(
+        (function* () {
+          for (let index = 0; index < 40; index++) yield Buffer.alloc(64 * 1024, 0x20);
+        })(),
+      ),
     });
     expect(chunked.statusCode).toBe(413);
     await chunked.body.json();

@@ -1,5 +1,8 @@
 import { GatewayError } from './gateway-error.js';
 
+/** How a request body stream fails when the client goes away mid-upload. */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
 /**
  * Errors Fastify and its router raise before a route runs (URL decoding, routing, body parsing), as
  * `frameworkErrors` and the content-type parser hand them over, or as the filter receives them in
@@ -26,9 +29,11 @@ export function fromFastifyError(error: unknown): GatewayError | undefined {
       break;
   }
   if (error instanceof SyntaxError) return new GatewayError('invalid_json', 'Request body is not valid JSON.');
-  // Anything else Fastify marks as the client's fault (e.g. an upload aborted mid-body): a 4xx, described generically.
-  if (typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return new GatewayError('invalid_request', 'Malformed request.', { status: statusCode });
+  // Anything else Fastify marks as the client's fault while reading the request (its own errors, an
+  // upload the client aborted mid-body): a 4xx, described generically. No one may be listening.
+  const fromRequestStream = typeof code === 'string' && (code.startsWith('FST_') || CLIENT_GONE_CODES.has(code));
+  if (fromRequestStream && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return new GatewayError('invalid_request', 'Malformed or aborted request.', { status: statusCode });
   }
   return undefined;
 }
