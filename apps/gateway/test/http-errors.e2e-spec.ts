@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrainState } from '../src/health/drain-state.js';
+import { startGatewayWithStandIns, type Harness } from './support/gateway-with-stand-ins.js';
 import { httpClient, registerUser } from './support/http.js';
 import { DATABASE_KIND, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -197,13 +198,31 @@ describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND
 });
 
 describe(`slow clients and connection caps (${DATABASE_KIND})`, () => {
+  let harness: Harness;
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '4' } });
+    // A slow provider: its answer starts after 2 s and streams for about 1 s more.
+    harness = await startGatewayWithStandIns({ standIns: { latencyMs: 2_000, chunkDelayMs: 250 }, env: { REGISTRATION: 'open', REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '4' } });
+    app = harness.app;
   });
   afterAll(async () => {
-    await app?.close();
+    await harness?.close();
+  });
+
+  it('does not limit responses: a stream that outlasts REQUEST_TIMEOUT_MS is delivered whole', async () => {
+    const user = await registerUser(harness.client);
+    const key = (await harness.client.post('/admin/api-keys', { name: 'slow' }, user.token)).body.key as string;
+    const startedAt = Date.now();
+    const response = await fetch(`${app.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Hello' }] }),
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    expect(Date.now() - startedAt).toBeGreaterThan(2_000);
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
   });
 
   function connect(): net.Socket {
