@@ -13,6 +13,7 @@ import { sendError } from './common/errors/openai-error.filter.js';
 import { answerClientError } from './common/http/client-error-handler.js';
 import { limitManagementBodies, slowClientServerOptions } from './common/http/http-limits.js';
 import { installJsonBodyParser } from './common/http/json-body-parser.js';
+import { refuseUnstorableQueryAndParams } from './common/http/unstorable-text.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
@@ -94,6 +95,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
   );
   const fastify = app.getHttpAdapter().getInstance();
   installJsonBodyParser(fastify);
+  refuseUnstorableQueryAndParams(fastify);
   limitManagementBodies(fastify, config);
   const drain = app.get(DrainState);
   installCors(app, config);

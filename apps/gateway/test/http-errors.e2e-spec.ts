@@ -84,6 +84,12 @@ describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND
       expect(response.body.error.param).toBe(param);
     }
     expect(await app.sql("SELECT 1 FROM api_keys WHERE name LIKE 'lap%'")).toEqual([]);
+    // Query strings and path parameters of the management API too.
+    for (const [path, param] of [['/admin/api-keys?before=%00', 'query.before'], ['/admin/provider-keys/open%00ai', 'params.provider']]) {
+      const response = await client.get(path!, session);
+      expectClientError(response, path!, 'invalid_request');
+      expect(response.body.error.param).toBe(param);
+    }
   });
 
   it('answers malformed URLs and over-long parameters in the error shape, not Fastify\'s', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findUnstorableText, hasUnstorableCharacters, MAX_JSON_DEPTH, nestsDeeperThan } from './json-body-parser.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-body-parser.js';
+import { findUnstorableText, hasUnstorableCharacters } from './unstorable-text.js';
 
 describe(nestsDeeperThan.name, () => {
   const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../errors/gateway-error.js';
 import { isGatewayRoute } from './http-limits.js';
+import { findUnstorableText, unstorableTextError } from './unstorable-text.js';
 
 /** How deep a JSON body may nest (§12): deeper documents are refused before anything walks them. */
 export const MAX_JSON_DEPTH = 64;
@@ -26,37 +27,6 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
     }
   }
   return false;
-}
-
-/** A NUL character or a UTF-16 surrogate without its pair: PostgreSQL's text type cannot store either. */
-const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** True when `text` holds a character PostgreSQL refuses (NUL) or that is not Unicode at all (a lone surrogate). */
-export function hasUnstorableCharacters(text: string): boolean {
-  return UNSTORABLE_TEXT.test(text);
-}
-
-/**
- * The path (`name`, `items.2.label`) of the first string or key in a parsed JSON value that
- * {@link hasUnstorableCharacters}, or undefined. The value is at most {@link MAX_JSON_DEPTH} deep.
- */
-export function findUnstorableText(value: unknown, path: string[] = []): string | undefined {
-  if (typeof value === 'string') return hasUnstorableCharacters(value) ? path.join('.') || 'body' : undefined;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = findUnstorableText(value[index], [...path, String(index)]);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (hasUnstorableCharacters(key)) return [...path, key.replace(UNSTORABLE_TEXT, '?')].join('.');
-      const found = findUnstorableText(item, [...path, key]);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -92,7 +62,7 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
       if (!isGatewayRoute(request.url)) {
         const field = findUnstorableText(parsed);
         if (field !== undefined) {
-          done(new GatewayError('invalid_request', `${field} must not contain NUL characters or unpaired UTF-16 surrogates.`, { param: field }), undefined);
+          done(unstorableTextError(field), undefined);
           return;
         }
       }
