@@ -107,8 +107,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
     logger.warn({ webDistDir: config.webDistDir }, 'settings SPA not built: `pnpm build` (or `pnpm start`) builds it');
   }
 
-  await app.listen({ port: config.port, host: config.host });
   app.getHttpServer().maxConnections = config.maxConnections;
+  await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
