@@ -29,6 +29,8 @@ describe(loadConfig.name, () => {
     expect(sut.providers.google.baseUrl).toBe('https://generativelanguage.googleapis.com');
     expect(sut.quotas).toEqual({ serverKeyRpm: 60, maxInflightPerUser: 64, providerKeyTestsPerHour: 20, redisUrl: undefined });
     expect(sut.upstream.connections).toBe(0);
+    expect(sut.requestTimeoutMs).toBe(60_000);
+    expect(sut.maxConnections).toBe(10_000);
   });
 
   it('reads the abuse limits; SERVER_KEY_RPM=0 means no limit', () => {
@@ -40,6 +42,14 @@ describe(loadConfig.name, () => {
       REDIS_URL: 'redis://127.0.0.1:6379/0',
     });
     expect(sut.quotas).toEqual({ serverKeyRpm: 0, maxInflightPerUser: 8, providerKeyTestsPerHour: 3, redisUrl: 'redis://127.0.0.1:6379/0' });
+  });
+
+  it('reads REQUEST_TIMEOUT_MS and MAX_CONNECTIONS and refuses nonsense', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '20' });
+    expect(sut.requestTimeoutMs).toBe(1500);
+    expect(sut.maxConnections).toBe(20);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '0' })).toThrow('REQUEST_TIMEOUT_MS must be positive');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MAX_CONNECTIONS: 'lots' })).toThrow('MAX_CONNECTIONS must be a number');
   });
 
   it('generates development secrets once into DATA_DIR, with a warning, and reuses them', () => {
