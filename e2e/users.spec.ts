@@ -17,7 +17,8 @@ import { standInBaseUrls } from './support/stand-ins.js';
  * The steps share the two browsers and the server's state, so they run in order and stop at the
  * first failure.
  */
-test.describe.configure({ mode: 'serial' });
+// Each test walks through several pages in two browsers: more than the default 30 s on two busy cores.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 // The passwords contain the run's password, which the log audit looks for in the gateway log
 // (both gateways append to it): theirs are audited too.
@@ -40,7 +41,8 @@ async function newBrowser(browser: Browser, options: { clipboard?: boolean } = {
   });
 }
 
-test.beforeAll(async ({ browser }) => {
+test.beforeAll(async ({ browser }, testInfo) => {
+  testInfo.setTimeout(90_000); // the gateway's own start-up allows it 60 s
   dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'uniroute-e2e-invite-'));
   gateway = await startGateway({
     standInBaseUrls: await standInBaseUrls(),
