@@ -15,6 +15,10 @@ describe(maskSecrets.name, () => {
     expect(sut).toContain('&key=****');
   });
 
+  it('masks invitation tokens, as in the register page URL', () => {
+    expect(maskSecrets('/register?invitation=inv_SECRETSECRETSECRET7777')).toBe('/register?invitation=****7777');
+  });
+
   it('leaves ordinary text alone', () => {
     expect(maskSecrets('model not found: gpt-5-turbo')).toBe('model not found: gpt-5-turbo');
   });
