@@ -26,6 +26,8 @@ const { userPassword } = e2eEnvironment();
 const admin = { email: 'operator@example.com', password: `${userPassword}-operator` };
 const invitee = { email: 'invited.colleague@example.com', password: `${userPassword}-invitee` };
 
+const AFTER_REGISTERING_MS = 20_000;
+
 let gateway: StartedGateway;
 let dataDirectory: string;
 let adminContext: BrowserContext;
@@ -70,7 +72,8 @@ test('an admin invites a user, who registers from the link in their own browser'
   await adminPage.getByLabel('Password').fill(admin.password);
   await snap(adminPage, testInfo, '20-register-first-account-admin');
   await adminPage.getByRole('button', { name: 'Create account' }).click();
-  await expect(adminPage).toHaveURL(/\/settings\/provider-keys$/);
+  // Registering hashes a password and loads the next page's code: slow on a busy machine.
+  await expect(adminPage).toHaveURL(/\/settings\/provider-keys$/, { timeout: AFTER_REGISTERING_MS });
 
   await adminPage.getByRole('link', { name: 'Users' }).click();
   await expect(adminPage.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
@@ -104,7 +107,7 @@ test('an admin invites a user, who registers from the link in their own browser'
   await inviteePage.getByLabel('Password').fill(invitee.password);
   await snap(inviteePage, testInfo, '23-register-with-invitation');
   await inviteePage.getByRole('button', { name: 'Create account' }).click();
-  await expect(inviteePage).toHaveURL(/\/settings\/provider-keys$/);
+  await expect(inviteePage).toHaveURL(/\/settings\/provider-keys$/, { timeout: AFTER_REGISTERING_MS });
   await expect(inviteePage.getByTestId('user-email')).toHaveText(invitee.email);
   await expect(inviteePage.getByRole('link', { name: 'Users' }), 'an invited account is not an admin').toBeHidden();
   await inviteePage.goto('/settings/users');
@@ -140,7 +143,7 @@ test('the admin disables the user, whose next click logs them out to the login p
 
   // The invitee's next action asks the server, which no longer knows the session.
   await inviteePage.getByRole('link', { name: 'API keys' }).click();
-  await expect(inviteePage).toHaveURL(/\/login\?/);
+  await expect(inviteePage).toHaveURL(/\/login\?/, { timeout: AFTER_REGISTERING_MS });
   await expect(inviteePage.getByTestId('login-session-ended')).toContainText('an administrator disabled your account');
   expect(await inviteePage.evaluate(() => window.localStorage.getItem('uniroute.session'))).toBeNull();
   await snap(inviteePage, testInfo, '26-disabled-user-logged-out');
