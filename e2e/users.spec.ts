@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { e2eEnvironment } from './support/env.js';
-import { startGateway, type StartedGateway } from './support/gateway.js';
+import { GATEWAY_START_TIMEOUT_MS, startGateway, type StartedGateway } from './support/gateway.js';
 import { snap } from './support/screenshots.js';
 import { standInBaseUrls } from './support/stand-ins.js';
 
@@ -44,7 +44,7 @@ async function newBrowser(browser: Browser, options: { clipboard?: boolean } = {
 }
 
 test.beforeAll(async ({ browser }, testInfo) => {
-  testInfo.setTimeout(90_000); // the gateway's own start-up allows it 60 s
+  testInfo.setTimeout(GATEWAY_START_TIMEOUT_MS + 30_000);
   dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'uniroute-e2e-invite-'));
   gateway = await startGateway({
     standInBaseUrls: await standInBaseUrls(),

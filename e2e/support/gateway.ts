@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import { KEYS } from './keys.js';
 import { GATEWAY_LOG, ROOT } from './paths.js';
 
-const GATEWAY_START_TIMEOUT_MS = 60_000;
+// Two shared cores can be busy enough to stretch a cold start (module loading, migrations) past a minute.
+export const GATEWAY_START_TIMEOUT_MS = 120_000;
 const GATEWAY_STOP_TIMEOUT_MS = 15_000;
 
 /** A gateway child process and how to stop it. */
