@@ -12,6 +12,8 @@ setup('register through the page and keep the session', async ({ page }, testInf
 
   await page.goto('/register');
   await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+  // The database is empty: this first account becomes the admin (§12), and the page says so.
+  await expect(page.getByTestId('register-first-account')).toContainText('it will be the administrator');
   await page.getByLabel('Email').fill(userEmail);
   await page.getByLabel('Password').fill(userPassword);
   await snap(page, testInfo, '01-register');
@@ -20,6 +22,7 @@ setup('register through the page and keep the session', async ({ page }, testInf
   await expect(page).toHaveURL(/\/settings\/provider-keys$/);
   await expect(page.getByRole('heading', { name: 'Provider keys', level: 1 })).toBeVisible();
   await expect(page.getByTestId('user-email')).toHaveText(userEmail);
+  await expect(page.getByRole('link', { name: 'Users' }), 'the first account is an admin').toBeVisible();
 
   const session = await page.evaluate(() => window.localStorage.getItem('uniroute.session'));
   expect(session, 'the SPA keeps its session in localStorage').toBeTruthy();

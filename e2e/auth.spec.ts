@@ -28,26 +28,39 @@ test.describe('signed out', () => {
   });
 });
 
-test('logging out returns to /login, and a protected page then asks to log in first', async ({ page }, testInfo) => {
-  const { userEmail, userPassword } = e2eEnvironment();
-  await page.goto('/settings/api-keys');
-  await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeVisible();
+test.describe('a session of its own', () => {
+  // Logging out revokes the session on the server (§12): the shared signed-in state of the other
+  // specs must not be the one that ends, so this test logs in for itself.
+  test.use({ storageState: { cookies: [], origins: [] } });
 
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
-  expect(await page.evaluate(() => window.localStorage.getItem('uniroute.session'))).toBeNull();
+  test('logging out revokes the session, returns to /login, and a protected page then asks to log in first', async ({ page, request }, testInfo) => {
+    const { userEmail, userPassword } = e2eEnvironment();
+    await page.goto('/login?redirect=/settings/api-keys');
+    await page.getByLabel('Email').fill(userEmail);
+    await page.getByLabel('Password').fill(userPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeVisible();
+    const token = await page.evaluate(() => (JSON.parse(window.localStorage.getItem('uniroute.session') ?? '{}') as { accessToken?: string }).accessToken);
+    expect(token).toBeTruthy();
 
-  await page.goto('/settings/provider-keys');
-  await expect(page).toHaveURL(/\/login\?/);
-  expect(new URL(page.url()).searchParams.get('redirect')).toBe('/settings/provider-keys');
-  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
-  await expect(page.getByTestId('app-nav')).toBeHidden();
-  await snap(page, testInfo, '14-logged-out-redirected-to-login');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+    expect(await page.evaluate(() => window.localStorage.getItem('uniroute.session'))).toBeNull();
+    const afterLogout = await request.get('/auth/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(afterLogout.status(), 'the logged-out token no longer works').toBe(401);
 
-  // Logging in from there goes back to the page that was asked for.
-  await page.getByLabel('Email').fill(userEmail);
-  await page.getByLabel('Password').fill(userPassword);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/settings\/provider-keys$/);
+    await page.goto('/settings/provider-keys');
+    await expect(page).toHaveURL(/\/login\?/);
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/settings/provider-keys');
+    await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+    await expect(page.getByTestId('app-nav')).toBeHidden();
+    await snap(page, testInfo, '14-logged-out-redirected-to-login');
+
+    // Logging in from there goes back to the page that was asked for.
+    await page.getByLabel('Email').fill(userEmail);
+    await page.getByLabel('Password').fill(userPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(/\/settings\/provider-keys$/);
+  });
 });

@@ -57,3 +57,17 @@ test('the API-keys page fits a phone screen, new-key callout included', async ({
   await expectNoHorizontalOverflow(page);
   await snap(page, testInfo, '17-phone-api-keys');
 });
+
+test('the Users and Account pages fit a phone screen', async ({ page }, testInfo) => {
+  // The run's user registered first, so it is the admin and sees the Users page.
+  await page.goto('/settings/users');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('user-row').first()).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '18-phone-users');
+
+  await page.getByRole('link', { name: 'Account' }).click();
+  await expect(page.getByRole('heading', { name: 'Change password' })).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '19-phone-account');
+});

@@ -26,3 +26,9 @@ export async function standInRequests(provider: StandInRequest['provider']): Pro
 export async function resetStandIns(): Promise<void> {
   await control('POST', '/reset');
 }
+
+/** Where the stand-ins serve each provider, for a gateway a spec starts itself. */
+export async function standInBaseUrls(): Promise<Record<StandInRequest['provider'], string>> {
+  const body = (await control('GET', '/health')) as { baseUrls: Record<StandInRequest['provider'], string> };
+  return body.baseUrls;
+}

@@ -63,6 +63,18 @@ describe('http', () => {
     expect(onSessionExpired).not.toHaveBeenCalled();
   });
 
+  it('leaves a wrong current password (401 invalid_credentials) to the change-password form', async () => {
+    writeSession({ accessToken: 'jwt.abc', user: null, expiresAt: null });
+    const wrongPassword: AxiosAdapter = async () => {
+      throw openAIError(401, 'The current password is wrong.', 'invalid_credentials', { Authorization: 'Bearer jwt.abc' });
+    };
+
+    await expect(http.post('/auth/password', {}, { adapter: wrongPassword })).rejects.toThrow();
+
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).not.toBeNull();
+  });
+
   it('does not end the session on other errors', async () => {
     writeSession({ accessToken: 'jwt.abc', user: null, expiresAt: null });
 

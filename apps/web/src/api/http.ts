@@ -37,10 +37,16 @@ export function attachAccessToken(config: InternalAxiosRequestConfig): InternalA
 
 /**
  * A 401 means "your session is gone" only when the request carried a session: a 401 from
- * `POST /auth/login` is the wrong-password answer and must reach the form instead.
+ * `POST /auth/login` is the wrong-password answer and must reach the form instead, and so is
+ * the `invalid_credentials` answer of `POST /auth/password` to a wrong current password.
  */
 export function handleResponseError(error: unknown): Promise<never> {
-  if (axios.isAxiosError(error) && error.response?.status === 401 && carriedSession(error.config)) {
+  if (
+    axios.isAxiosError(error) &&
+    error.response?.status === 401 &&
+    carriedSession(error.config) &&
+    apiErrorCode(error) !== 'invalid_credentials'
+  ) {
     unauthorizedHandler?.(error);
   }
   return Promise.reject(error);

@@ -109,4 +109,50 @@ describe('createAppRouter', () => {
     expect(useAuthStore(pinia).isAuthenticated).toBe(false);
     expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
   });
+
+  it('lets an admin open the Users page', async () => {
+    writeSession({ accessToken: 'jwt', user: { ...user, role: 'admin' }, expiresAt: null });
+
+    await sut.push('/settings/users');
+
+    expect(sut.currentRoute.value.name).toBe('users');
+  });
+
+  it('sends a user who is not an admin away from the Users page', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+
+    await sut.push('/settings/users');
+
+    expect(sut.currentRoute.value.name).toBe('provider-keys');
+  });
+
+  it('learns the role of a session stored without one before deciding', async () => {
+    const storedByAnOlderVersion = { id: user.id, email: user.email, createdAt: user.createdAt } as typeof user;
+    writeSession({ accessToken: 'jwt', user: storedByAnOlderVersion, expiresAt: null });
+    http.defaults.adapter = serve(200, { ...user, role: 'admin' });
+
+    await sut.push('/settings/users');
+
+    expect(sut.currentRoute.value.name).toBe('users');
+  });
+
+  it('every signed-in user has the Account page', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+
+    await sut.push('/settings/account');
+
+    expect(sut.currentRoute.value.name).toBe('account');
+  });
+
+  it('a disabled user (401 on the next call) is logged out to the login page with the reason', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+    await sut.push('/settings/account');
+    http.defaults.adapter = serve(401, { error: { message: 'Unauthorized', type: 'authentication_error', code: 'unauthenticated', param: null } });
+
+    await expect(http.get('/admin/api-keys')).rejects.toThrow();
+    await vi.waitFor(() => expect(sut.currentRoute.value.name).toBe('login'));
+
+    expect(sut.currentRoute.value.query).toEqual({ redirect: '/settings/account', reason: 'expired' });
+    expect(useAuthStore(pinia).isAuthenticated).toBe(false);
+  });
 });

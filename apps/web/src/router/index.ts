@@ -12,6 +12,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Only for a signed-in user; others go to /login?redirect=… */
     requiresAuth?: boolean;
+    /** Only for admins; anyone else is sent to the settings (the API answers them 403 anyway). */
+    requiresAdmin?: boolean;
     /** Only for signed-out visitors (login, register); others go to the settings. */
     guestOnly?: boolean;
     /** The document title, before "· UniRoute". */
@@ -48,6 +50,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'API keys' },
   },
   {
+    path: '/settings/users',
+    name: 'users',
+    component: () => import('@/views/settings/Users.vue'),
+    meta: { requiresAuth: true, requiresAdmin: true, title: 'Users' },
+  },
+  {
+    path: '/settings/account',
+    name: 'account',
+    component: () => import('@/views/settings/Account.vue'),
+    meta: { requiresAuth: true, title: 'Account' },
+  },
+  {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),
@@ -69,12 +83,14 @@ export function createAppRouter(options: { pinia: Pinia; history?: RouterHistory
 
     if (to.meta.requiresAuth) {
       if (!auth.isAuthenticated) return { name: 'login', query: { redirect: to.fullPath } };
-      if (!auth.user) {
-        // First page load: confirm the stored token still works and learn the email for the shell.
+      if (!auth.user?.role) {
+        // First page load: confirm the stored token still works and learn the email for the shell
+        // (and the role, which a session stored by an older version lacks).
         // A 401 clears the session (HTTP interceptor); a network error keeps it and the page reports it.
         await auth.fetchUser().catch(() => undefined);
         if (!auth.isAuthenticated) return { name: 'login', query: { redirect: to.fullPath, reason: 'expired' } };
       }
+      if (to.meta.requiresAdmin && !auth.isAdmin) return { name: 'provider-keys' };
       return true;
     }
 

@@ -130,12 +130,81 @@ describe('useAuthStore', () => {
     const apiKeys = useApiKeysStore();
     apiKeys.loaded = true;
 
-    sut.logout();
+    api.logout.mockResolvedValue(undefined);
 
+    await sut.logout();
+
+    expect(api.logout).toHaveBeenCalledTimes(1);
     expect(sut.isAuthenticated).toBe(false);
     expect(sut.user).toBeNull();
     expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
     expect(providerKeys.keys).toEqual([]);
     expect(apiKeys.loaded).toBe(false);
+  });
+
+  it('logout revokes the session on the server before forgetting it', async () => {
+    const sut = createSut();
+    sut.startSession(authResponse);
+    let storedWhenCalled: string | null = null;
+    api.logout.mockImplementation(async () => {
+      storedWhenCalled = localStorage.getItem(SESSION_STORAGE_KEY);
+    });
+
+    await sut.logout();
+
+    // The request still carried the session (the interceptor reads it from storage).
+    expect(storedWhenCalled).toContain('jwt.token.value');
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('logout clears the local session even when the server call fails', async () => {
+    const sut = createSut();
+    sut.startSession(authResponse);
+    api.logout.mockRejectedValue(openAIError(500, 'Internal server error'));
+
+    await sut.logout();
+
+    expect(sut.isAuthenticated).toBe(false);
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('logout without a session makes no call', async () => {
+    const sut = createSut();
+
+    await sut.logout();
+
+    expect(api.logout).not.toHaveBeenCalled();
+  });
+
+  it('register sends the invitation token', async () => {
+    const sut = createSut();
+    api.register.mockResolvedValue(authResponse);
+
+    await sut.register({ email: 'ada@example.com', password: 'long enough', invitation: 'inv-token' });
+
+    expect(api.register).toHaveBeenCalledWith({ email: 'ada@example.com', password: 'long enough', invitation: 'inv-token' });
+  });
+
+  it('knows an admin from a user', () => {
+    const sut = createSut();
+    expect(sut.isAdmin).toBe(false);
+
+    sut.startSession({ ...authResponse, user: { ...user, role: 'admin' } });
+    expect(sut.isAdmin).toBe(true);
+
+    sut.startSession(authResponse);
+    expect(sut.isAdmin).toBe(false);
+  });
+
+  it('changePassword keeps this session', async () => {
+    const sut = createSut();
+    sut.startSession(authResponse);
+    api.changePassword.mockResolvedValue(undefined);
+
+    await sut.changePassword({ currentPassword: 'old password', newPassword: 'new password' });
+
+    expect(api.changePassword).toHaveBeenCalledWith({ currentPassword: 'old password', newPassword: 'new password' });
+    expect(sut.accessToken).toBe('jwt.token.value');
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).not.toContain('password');
   });
 });

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
-import type { AuthResponse, CredentialsRequest, UserView } from '@uniroute/shared';
+import type { AuthResponse, ChangePasswordRequest, CredentialsRequest, RegisterRequest, UserView } from '@uniroute/shared';
 import * as authApi from '@/api/auth';
 import { clearStoredSession, readSession, writeSession } from '@/api/session';
+import { useAdminUsersStore } from './admin-users';
 import { useApiKeysStore } from './api-keys';
 import { useProviderKeysStore } from './provider-keys';
 
@@ -18,6 +19,8 @@ export const useAuthStore = defineStore('auth', {
 
   getters: {
     isAuthenticated: (state): boolean => state.accessToken !== null,
+    /** Decides only what the page shows: the server answers 403 to anyone else on admin routes. */
+    isAdmin: (state): boolean => state.user?.role === 'admin',
   },
 
   actions: {
@@ -32,8 +35,8 @@ export const useAuthStore = defineStore('auth', {
       return response.user;
     },
 
-    async register(credentials: CredentialsRequest): Promise<UserView> {
-      const response = await authApi.register(credentials);
+    async register(request: RegisterRequest): Promise<UserView> {
+      const response = await authApi.register(request);
       this.startSession(response);
       return response.user;
     },
@@ -66,10 +69,26 @@ export const useAuthStore = defineStore('auth', {
       this.expiresAt = null;
       useProviderKeysStore().dehydrate();
       useApiKeysStore().dehydrate();
+      useAdminUsersStore().dehydrate();
     },
 
-    logout(): void {
-      this.clearSession();
+    /**
+     * Revokes the session on the server, then forgets it here. The local session is cleared even
+     * when the server can't be reached: the user asked to be signed out of this browser.
+     */
+    async logout(): Promise<void> {
+      try {
+        if (this.accessToken !== null) await authApi.logout();
+      } catch {
+        // Already revoked (401) or unreachable: nothing more this browser can do about it.
+      } finally {
+        this.clearSession();
+      }
+    },
+
+    /** Changes the password; the server signs out every other session and keeps this one. */
+    async changePassword(request: ChangePasswordRequest): Promise<void> {
+      await authApi.changePassword(request);
     },
 
     persist(): void {

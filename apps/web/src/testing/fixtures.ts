@@ -2,7 +2,9 @@ import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequest
 import {
   PROVIDER_KEY_ALGORITHM,
   PROVIDER_LABELS,
+  type AdminUserView,
   type ApiKeyView,
+  type InvitationView,
   type OpenAIErrorBody,
   type ProviderId,
   type ProviderKeyView,
@@ -51,6 +53,28 @@ export function apiKeyView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
     createdAt: '2025-01-01T10:00:00.000Z',
     lastUsedAt: null,
     revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function adminUserView(overrides: Partial<AdminUserView> = {}): AdminUserView {
+  return {
+    id: 'user-1',
+    email: 'ada@example.com',
+    role: 'user',
+    disabled: false,
+    createdAt: '2025-01-01T10:00:00.000Z',
+    lastLoginAt: null,
+    ...overrides,
+  };
+}
+
+export function invitationView(overrides: Partial<InvitationView> = {}): InvitationView {
+  return {
+    id: 'invitation-1',
+    email: null,
+    createdAt: '2025-01-01T10:00:00.000Z',
+    expiresAt: '2099-01-04T10:00:00.000Z',
     ...overrides,
   };
 }

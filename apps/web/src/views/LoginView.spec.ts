@@ -80,6 +80,14 @@ describe('LoginView', () => {
     expect(router.currentRoute.value.name).toBe('login');
   });
 
+  it('explains why the user was sent here when the session ended (revoked, disabled)', async () => {
+    const { sut } = await mountSut('/login?redirect=/settings/api-keys&reason=expired');
+
+    const notice = sut.get('[data-testid="login-session-ended"]');
+    expect(notice.text()).toContain('Your session has ended');
+    expect(notice.text()).toContain('an administrator disabled your account');
+  });
+
   it('labels every input', async () => {
     const { sut } = await mountSut('/login');
 
