@@ -84,6 +84,9 @@ async function startGateway(standIns: StandIns, dataDirectory: string): Promise<
       ALLOW_SERVER_KEY_FALLBACK: 'true',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      // The specs register users freely; invitation specs create their invitations as the first (admin) user.
+      REGISTRATION: 'open',
+      REGISTRATION_MAX_PER_IP: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 import { CreateUsersAndApiKeys1732700000000 } from './1732700000000-CreateUsersAndApiKeys.js';
 import { CreateUserProviderKeys1732700000001 } from './1732700000001-CreateUserProviderKeys.js';
 import { AddUserRoles1733300000000 } from './1733300000000-AddUserRoles.js';
+import { AddSessionsAndInvitations1733310000000 } from './1733310000000-AddSessionsAndInvitations.js';
 
 /** Every migration in order; the gateway runs the pending ones on start. */
-export const ALL_MIGRATIONS = [CreateUsersAndApiKeys1732700000000, CreateUserProviderKeys1732700000001, AddUserRoles1733300000000];
+export const ALL_MIGRATIONS = [CreateUsersAndApiKeys1732700000000, CreateUserProviderKeys1732700000001, AddUserRoles1733300000000, AddSessionsAndInvitations1733310000000];

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AdminUsersModule } from './admin-users/admin-users.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CacheInvalidationModule } from './cache-invalidation/cache-invalidation.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         CacheInvalidationModule,
         UsageModule,
         AuthModule,
+        AdminUsersModule,
         ApiKeysModule,
         ProviderKeyModule,
         RouterModule,

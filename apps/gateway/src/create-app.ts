@@ -58,6 +58,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
         return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
       },
       return503OnClosing: true,
+      // TRUST_PROXY (§12): which X-Forwarded-For hops `request.ip` (logs, limits) believes.
+      trustProxy: fastifyTrustProxy(config.trustProxy),
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, database, logger }), adapter, {
       logger: new NestPinoLogger(logger),
@@ -115,6 +117,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
   };
 }
 
+/**
+ * TRUST_PROXY in the form the adapter's options type takes: a hop count as the function Fastify
+ * itself makes of a number (trust the `count` nearest hops).
+ */
+function fastifyTrustProxy(trustProxy: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
+  return typeof trustProxy === 'boolean' ? trustProxy : [...trustProxy];
+}
+
 /** class-validator errors → one 400 in OpenAI's shape naming the first offending field. */
 function validationError(errors: ValidationError[]): GatewayError {
   let error: ValidationError | undefined = errors[0];
@@ -133,7 +144,7 @@ function installCors(app: NestFastifyApplication, config: AppConfig): void {
   if (config.corsOrigins.length === 0) return;
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     exposedHeaders: ['x-request-id', 'x-uniroute-provider', 'x-uniroute-key-source', 'retry-after'],
     maxAge: 600,
   });

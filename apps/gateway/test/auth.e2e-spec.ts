@@ -18,7 +18,7 @@ describe(`accounts and sessions (${DATABASE_KIND})`, () => {
     const email = uniqueEmail('Ada');
     const registered = await client.post('/auth/register', { email, password: 'correct horse battery staple' });
     expect(registered.status).toBe(201);
-    expect(registered.body.user).toEqual({ id: expect.any(String), email: email.toLowerCase(), createdAt: expect.any(String) });
+    expect(registered.body.user).toEqual({ id: expect.any(String), email: email.toLowerCase(), role: expect.stringMatching(/^(admin|user)$/), createdAt: expect.any(String) });
     expect(registered.body.accessToken).toMatch(/^eyJ/);
     expect(registered.body).not.toHaveProperty('user.passwordHash');
 

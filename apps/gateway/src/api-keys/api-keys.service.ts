@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ApiKeyView, CreatedApiKey } from '@uniroute/shared';
+import type { ApiKeyView, CreatedApiKey, UserRole } from '@uniroute/shared';
 import { IsNull, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
@@ -18,8 +19,12 @@ const CACHE_SIZE = 50_000;
 
 @Injectable()
 export class ApiKeysService {
-  /** SHA-256 → caller, for keys seen recently: a warm gateway request does no database query. */
-  private readonly cache = new VersionedCache<Principal>(CACHE_SIZE);
+  /**
+   * SHA-256 → caller, for keys seen recently: a warm gateway request does no database query. Changes
+   * made through the API are announced (NOTIFY); the time to live bounds what a change made behind
+   * the gateway's back (a user deleted in SQL) can keep using (§12).
+   */
+  private readonly cache: VersionedCache<Principal>;
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
@@ -27,10 +32,13 @@ export class ApiKeysService {
     private readonly lastUsed: LastUsedRecorder,
     private readonly invalidation: CacheInvalidationService,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.cache = new VersionedCache<Principal>(CACHE_SIZE, config.principalCacheTtlSeconds * 1000);
     invalidation.subscribe(
       (message) => {
         if (message.kind === 'api-key') this.cache.delete(message.keyHash);
+        if (message.kind === 'user') this.cache.deleteWhere((principal) => principal.userId === message.userId);
       },
       () => this.cache.clear(),
     );
@@ -57,7 +65,7 @@ export class ApiKeysService {
     await this.invalidation.publish({ kind: 'api-key', keyHash: entity.keyHash });
   }
 
-  /** The caller behind a raw `ur_` key, or `null` for an unknown or revoked key. */
+  /** The caller behind a raw `ur_` key, or `null` for an unknown or revoked key or a disabled user's. */
   async authenticate(rawKey: string): Promise<Principal | null> {
     if (!rawKey.startsWith(API_KEY_PREFIX)) return null;
     const keyHash = this.crypto.sha256(rawKey);
@@ -65,9 +73,14 @@ export class ApiKeysService {
     this.metrics.cacheLookup('api_key', principal !== undefined);
     if (!principal) {
       const generation = this.cache.generation;
-      const entity = await this.apiKeys.findOne({ where: { keyHash, revokedAt: IsNull() }, select: { id: true, userId: true } });
-      if (!entity) return null;
-      principal = { userId: entity.userId, apiKeyId: entity.id };
+      const rows: Array<{ id: string; user_id: string; role: UserRole }> = await this.apiKeys.query(
+        `SELECT api_keys.id, api_keys.user_id, users.role FROM api_keys JOIN users ON users.id = api_keys.user_id
+          WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND users.disabled_at IS NULL`,
+        [keyHash],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      principal = { userId: row.user_id, role: row.role, apiKeyId: row.id };
       this.cache.set(keyHash, principal, generation);
     }
     this.lastUsed.record('api_keys', principal.apiKeyId!);

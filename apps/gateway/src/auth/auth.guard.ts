@@ -1,7 +1,11 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
+import type { UserRole } from '@uniroute/shared';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { REQUIRED_ROLE } from './admin-only.decorator.js';
 import { ApiKeyAuthGuard } from './api-key-auth.guard.js';
+import { PRINCIPAL, type AuthenticatedRequest } from './principal.js';
 import { AUTH_KIND, type AuthKind } from './public.decorator.js';
 
 /** passport-jwt session tokens, the default for every route. */
@@ -10,7 +14,7 @@ export class JwtAuthGuard extends PassportAuthGuard('jwt') {}
 
 /**
  * The global guard: every route needs a session token unless it says otherwise with `@Public()`
- * or `@ApiKeyAuth()` (Nest sample 19-auth-jwt's shape).
+ * or `@ApiKeyAuth()` (Nest sample 19-auth-jwt's shape); `@AdminOnly()` routes also need the role.
  */
 @Injectable()
 export class GlobalAuthGuard implements CanActivate {
@@ -20,15 +24,16 @@ export class GlobalAuthGuard implements CanActivate {
     private readonly apiKeyGuard: ApiKeyAuthGuard,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]) ?? 'session';
-    switch (kind) {
-      case 'public':
-        return true;
-      case 'api-key':
-        return this.apiKeyGuard.canActivate(context);
-      case 'session':
-        return this.jwtGuard.canActivate(context) as Promise<boolean>;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, targets) ?? 'session';
+    if (kind === 'public') return true;
+    const authenticated = kind === 'api-key' ? await this.apiKeyGuard.canActivate(context) : await (this.jwtGuard.canActivate(context) as Promise<boolean>);
+    if (!authenticated) return false;
+    const requiredRole = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLE, targets);
+    if (requiredRole && context.switchToHttp().getRequest<AuthenticatedRequest>()[PRINCIPAL]?.role !== requiredRole) {
+      throw new GatewayError('permission_denied', `This needs an ${requiredRole} account.`);
     }
+    return true;
   }
 }

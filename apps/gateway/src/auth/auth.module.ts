@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { InvitationsModule } from '../invitations/invitations.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ApiKeyAuthGuard } from './api-key-auth.guard.js';
@@ -13,12 +14,14 @@ import { AuthService } from './auth.service.js';
 import { JwtStrategy, SESSION_JWT_ALGORITHM } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PRINCIPAL } from './principal.js';
+import { SessionsService } from './sessions.service.js';
 
 @Module({
   imports: [
     UsersModule,
     ApiKeysModule,
     RateLimitModule,
+    InvitationsModule,
     PassportModule.register({ property: PRINCIPAL, session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -32,10 +35,12 @@ import { PRINCIPAL } from './principal.js';
   providers: [
     AuthService,
     PasswordHasher,
+    SessionsService,
     JwtStrategy,
     JwtAuthGuard,
     ApiKeyAuthGuard,
     { provide: APP_GUARD, useClass: GlobalAuthGuard },
   ],
+  exports: [SessionsService],
 })
 export class AuthModule {}

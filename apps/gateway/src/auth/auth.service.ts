@@ -1,19 +1,30 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { AuthResponse, CredentialsRequest } from '@uniroute/shared';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { AuthResponse, ChangePasswordRequest, CredentialsRequest, RegisterRequest } from '@uniroute/shared';
+import type { DataSource } from 'typeorm';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import type { Principal } from './principal.js';
+import { SessionsService } from './sessions.service.js';
 
 /** The same words for an unknown email and a wrong password, so the answer reveals no account. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Invalid email or password.';
 
 /** A client IP may try more often than one account can be tried (shared NATs). */
 const IP_ATTEMPTS_FACTOR = 5;
+
+/** The two failure counters one login attempt is judged by. */
+interface LoginBuckets {
+  readonly ip: string;
+  readonly account: string;
+}
 
 @Injectable()
 export class AuthService {
@@ -22,38 +33,103 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly rateLimits: RateLimitService,
+    private readonly sessions: SessionsService,
+    private readonly invitations: InvitationsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async register(credentials: CredentialsRequest): Promise<AuthResponse> {
-    const user = await this.users.create(credentials.email, await this.passwords.hash(credentials.password));
+  /**
+   * §12: limited per client IP; REGISTRATION's mode and the invitation are checked before the
+   * password is hashed and again, atomically, in the transaction that creates the account (under
+   * the users lock: the first account on an empty database, and only it, becomes the admin).
+   */
+  async register(request: RegisterRequest, clientIp: string): Promise<AuthResponse> {
+    const { maxPerIp, windowSeconds } = this.config.registration;
+    const decision = await this.rateLimits.hit(`register:ip:${clientIp}`, maxPerIp, windowSeconds);
+    if (!decision.allowed) throw this.tooMany('registrations', decision.retryAfterSeconds);
+
+    const attempt = { email: request.email.toLowerCase(), invitation: request.invitation };
+    await this.invitations.precheck(attempt);
+    const passwordHash = await this.passwords.hash(request.password);
+    const user = await this.dataSource.transaction(async (manager) => {
+      const firstAccount = await this.users.lockAndCheckFirstAccount(manager);
+      const invitationId = await this.invitations.admit(manager, attempt, { firstAccount, consume: true });
+      const created = await this.users.create(manager, attempt.email, passwordHash, firstAccount ? 'admin' : 'user');
+      if (invitationId) await this.invitations.markUsedBy(manager, invitationId, created.id);
+      return created;
+    });
     return this.issueSession(user);
   }
 
+  /**
+   * §12: the client IP's limit is checked first (a blocked IP adds nothing to any account's count),
+   * then the account's; only failures count, and a success clears the account's failures.
+   */
   async login(credentials: CredentialsRequest, clientIp: string): Promise<AuthResponse> {
     const email = credentials.email.toLowerCase();
-    const accountBucket = `login:account:${createHash('sha256').update(email).digest('hex')}`;
-    await this.countAttempt(accountBucket, this.config.login.maxAttempts);
-    await this.countAttempt(`login:ip:${clientIp}`, this.config.login.maxAttempts * IP_ATTEMPTS_FACTOR);
+    const buckets = this.loginBuckets(email, clientIp);
+    await this.refuseWhileBlocked(buckets);
 
     const user = await this.users.findByEmail(email);
     const valid = await this.passwords.verify(user?.passwordHash, credentials.password);
-    if (!user || !valid) throw new GatewayError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE);
-    await this.rateLimits.reset(accountBucket);
+    if (!user || !valid) {
+      await this.countFailure(buckets);
+      throw new GatewayError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE);
+    }
+    if (user.disabledAt) throw new GatewayError('permission_denied', 'This account has been disabled by an admin.');
+    await this.rateLimits.reset(buckets.account);
+    await this.users.recordLogin(user.id);
     return this.issueSession(user);
   }
 
-  private async countAttempt(bucket: string, limit: number): Promise<void> {
-    const decision = await this.rateLimits.hit(bucket, limit, this.config.login.windowSeconds);
-    if (!decision.allowed) {
-      throw new GatewayError('rate_limit_exceeded', `Too many login attempts. Try again in ${decision.retryAfterSeconds} seconds.`, {
-        headers: { 'retry-after': String(decision.retryAfterSeconds) },
-      });
+  /** Logout: this session's token stops working on every replica. */
+  async logout(principal: Principal): Promise<void> {
+    if (principal.sessionId) await this.sessions.revoke(principal.sessionId);
+  }
+
+  /** A wrong current password counts as a failed login; success revokes every other session. */
+  async changePassword(principal: Principal, request: ChangePasswordRequest, clientIp: string): Promise<void> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new GatewayError('unauthenticated', 'Missing, invalid or expired session token.');
+    const buckets = this.loginBuckets(user.email, clientIp);
+    await this.refuseWhileBlocked(buckets);
+    if (!(await this.passwords.verify(user.passwordHash, request.currentPassword))) {
+      await this.countFailure(buckets);
+      throw new GatewayError('invalid_credentials', 'The current password is wrong.', { param: 'currentPassword' });
     }
+    await this.users.setPasswordHash(user.id, await this.passwords.hash(request.newPassword));
+    await this.rateLimits.reset(buckets.account);
+    await this.sessions.revokeAllOf(user.id, principal.sessionId);
+  }
+
+  private loginBuckets(email: string, clientIp: string): LoginBuckets {
+    return { ip: `login:ip:${clientIp}`, account: `login:account:${createHash('sha256').update(email.toLowerCase()).digest('hex')}` };
+  }
+
+  private async refuseWhileBlocked(buckets: LoginBuckets): Promise<void> {
+    const { maxAttempts } = this.config.login;
+    const ip = await this.rateLimits.check(buckets.ip, maxAttempts * IP_ATTEMPTS_FACTOR);
+    if (!ip.allowed) throw this.tooMany('login attempts', ip.retryAfterSeconds);
+    const account = await this.rateLimits.check(buckets.account, maxAttempts);
+    if (!account.allowed) throw this.tooMany('login attempts', account.retryAfterSeconds);
+  }
+
+  private async countFailure(buckets: LoginBuckets): Promise<void> {
+    const { maxAttempts, windowSeconds } = this.config.login;
+    await this.rateLimits.hit(buckets.ip, maxAttempts * IP_ATTEMPTS_FACTOR, windowSeconds);
+    await this.rateLimits.hit(buckets.account, maxAttempts, windowSeconds);
+  }
+
+  private tooMany(what: string, retryAfterSeconds: number): GatewayError {
+    return new GatewayError('rate_limit_exceeded', `Too many ${what}. Try again in ${retryAfterSeconds} seconds.`, {
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    });
   }
 
   private async issueSession(user: UserEntity): Promise<AuthResponse> {
-    const accessToken = await this.jwt.signAsync({ sub: user.id });
+    const sessionId = await this.sessions.start(user.id);
+    const accessToken = await this.jwt.signAsync({ sub: user.id, jti: sessionId });
     return { user: this.users.toView(user), accessToken, expiresIn: this.config.jwt.ttlSeconds };
   }
 }

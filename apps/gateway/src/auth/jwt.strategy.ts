@@ -2,18 +2,29 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { UsersService } from '../users/users.service.js';
 import type { Principal } from './principal.js';
+import { SessionsService } from './sessions.service.js';
 
 /** HS256 only: `alg: none` and any other algorithm are refused before the signature is even read. */
 export const SESSION_JWT_ALGORITHM = 'HS256';
 
-/** Session tokens (§2): `Authorization: Bearer <jwt>`, expiring, for a user who still exists. */
+/** The claims a session token must carry. */
+interface SessionClaims {
+  sub?: unknown;
+  jti?: unknown;
+  exp?: unknown;
+}
+
+/**
+ * Session tokens (§2, §12): `Authorization: Bearer <jwt>`, with an `exp` (a token without one
+ * would never expire: jsonwebtoken only checks `exp` when present) and a `jti` naming a session
+ * that is not revoked, of a user who still exists and is not disabled.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -23,9 +34,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(payload: { sub?: unknown }): Promise<Principal | false> {
-    if (typeof payload.sub !== 'string') return false;
-    const user = await this.users.findById(payload.sub).catch(() => null);
-    return user ? { userId: user.id } : false;
+  async validate(payload: SessionClaims): Promise<Principal | false> {
+    if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return false;
+    return (await this.sessions.principalFor(payload.jti, payload.sub).catch(() => null)) ?? false;
   }
 }

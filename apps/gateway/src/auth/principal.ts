@@ -1,10 +1,15 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { UserRole } from '@uniroute/shared';
 
 /** Who is calling, as the guards established it. */
 export interface Principal {
   readonly userId: string;
+  /** As of the last (≤ 60 s old, NOTIFY-invalidated) check of the user's row. */
+  readonly role: UserRole;
   /** Set when the caller used a gateway API key. */
   readonly apiKeyId?: string;
+  /** Set when the caller used a session token: its `jti`, the `sessions` row. */
+  readonly sessionId?: string;
 }
 
 /** Request property the guards fill. */

@@ -10,7 +10,11 @@ import type { DatabaseHandle } from '../database/open-database.js';
 /** What changed; every replica drops the matching cache entries. */
 export type InvalidationMessage =
   | { readonly kind: 'api-key'; readonly keyHash: string }
-  | { readonly kind: 'provider-key'; readonly userId: string; readonly provider: string };
+  | { readonly kind: 'provider-key'; readonly userId: string; readonly provider: string }
+  /** A user was disabled, deleted, changed role or password: drop every principal cached for them. */
+  | { readonly kind: 'user'; readonly userId: string }
+  /** One session was revoked (logout). */
+  | { readonly kind: 'session'; readonly sessionId: string };
 
 export type InvalidationHandler = (message: InvalidationMessage) => void;
 

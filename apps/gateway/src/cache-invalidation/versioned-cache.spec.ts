@@ -24,4 +24,24 @@ describe(VersionedCache.name, () => {
     sut.clear();
     expect(sut.get('c')).toBeUndefined();
   });
+
+  it('forgets an entry after its time to live, so an unannounced change is seen', async () => {
+    const sut = new VersionedCache<string>(10, 30);
+    sut.set('a', 'value', sut.generation);
+    expect(sut.get('a')).toBe('value');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(sut.get('a')).toBeUndefined();
+  });
+
+  it('drops every entry that matches, and a racing load of them', () => {
+    const sut = new VersionedCache<{ userId: string }>(10);
+    sut.set('k1', { userId: 'u1' }, sut.generation);
+    sut.set('k2', { userId: 'u2' }, sut.generation);
+    const generation = sut.generation;
+    sut.deleteWhere((value) => value.userId === 'u1');
+    sut.set('k3', { userId: 'u1' }, generation);
+    expect(sut.get('k1')).toBeUndefined();
+    expect(sut.get('k3')).toBeUndefined();
+    expect(sut.get('k2')).toEqual({ userId: 'u2' });
+  });
 });

@@ -10,8 +10,9 @@ export class VersionedCache<V extends {}> {
   private readonly entries: LRUCache<string, V>;
   private currentGeneration = 0;
 
-  constructor(maxEntries: number) {
-    this.entries = new LRUCache<string, V>({ max: maxEntries });
+  /** `ttlMs`: an entry older than this is gone, so a change nobody announced is seen within it. */
+  constructor(maxEntries: number, ttlMs?: number) {
+    this.entries = new LRUCache<string, V>(ttlMs ? { max: maxEntries, ttl: ttlMs } : { max: maxEntries });
   }
 
   get generation(): number {
@@ -29,6 +30,12 @@ export class VersionedCache<V extends {}> {
   delete(key: string): void {
     this.currentGeneration += 1;
     this.entries.delete(key);
+  }
+
+  /** Drops every entry whose value matches (e.g. all of one user's keys); rare, so a scan is fine. */
+  deleteWhere(matches: (value: V) => boolean): void {
+    this.currentGeneration += 1;
+    for (const [key, value] of this.entries.entries()) if (matches(value)) this.entries.delete(key);
   }
 
   clear(): void {

@@ -60,6 +60,11 @@ describe(loadConfig.name, () => {
     [{ ALLOW_SERVER_KEY_FALLBACK: 'maybe' }, 'ALLOW_SERVER_KEY_FALLBACK'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ REGISTRATION: 'anyone' }, 'REGISTRATION'],
+    [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ PUBLIC_URL: 'ftp://example.com' }, 'PUBLIC_URL'],
+    [{ PRINCIPAL_CACHE_TTL_SECONDS: '61' }, 'PRINCIPAL_CACHE_TTL_SECONDS'],
   ])('stops on %j with one line naming %s', (env, variable) => {
     const attempt = () => loadConfig({ DATA_DIR: dataDir(), ...env });
     expect(attempt).toThrow(ConfigError);
@@ -77,5 +82,29 @@ describe(loadConfig.name, () => {
     const sut = loadConfig({ DATA_DIR: dataDir(), UNIROUTE_MASTER_KEYS: `v3:${other},v2:${masterKey}`, JWT_SECRET: jwtSecret });
     expect(sut.masterKeys.currentVersion).toBe(3);
     expect([...sut.masterKeys.keys.keys()]).toEqual([3, 2]);
+  });
+
+  it('defaults to invitation-only registration, no proxy trusted and a 60 s principal cache', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: jwtSecret, UNIROUTE_MASTER_KEY: masterKey });
+    expect(sut.registration).toEqual({ mode: 'invite', maxPerIp: 10, windowSeconds: 3600 });
+    expect(sut.trustProxy).toBe(false);
+    expect(sut.principalCacheTtlSeconds).toBe(60);
+    expect(sut.publicUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1,::1/128,loopback', ['10.0.0.0/8', '127.0.0.1', '::1/128', 'loopback']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: jwtSecret, UNIROUTE_MASTER_KEY: masterKey, TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('warns loudly when open registration can spend the server keys', () => {
+    const base = { DATA_DIR: dataDir(), JWT_SECRET: jwtSecret, UNIROUTE_MASTER_KEY: masterKey, OPENAI_API_KEY: 'sk-server-test' };
+    expect(loadConfig({ ...base, REGISTRATION: 'open' }).startupWarnings.join(' ')).toMatch(/REGISTRATION=open .*ANYONE/);
+    expect(loadConfig({ ...base, REGISTRATION: 'open', ALLOW_SERVER_KEY_FALLBACK: 'false' }).startupWarnings).toEqual([]);
+    expect(loadConfig({ ...base, REGISTRATION: 'invite' }).startupWarnings).toEqual([]);
   });
 });

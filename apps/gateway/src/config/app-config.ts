@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProviderId } from '@uniroute/shared';
+import type { ProviderId, RegistrationMode } from '@uniroute/shared';
 import { envSchema, type Env } from './env.schema.js';
 import { loadDevSecrets } from './dev-secrets.js';
 import { parseMasterKeyRing, type MasterKeyRing } from './master-key-ring.js';
@@ -30,6 +30,14 @@ export interface AppConfig {
   readonly upstream: { readonly timeoutMs: number; readonly connectTimeoutMs: number; readonly connections: number };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
+  /** Who may create an account (§12), and how many registrations one client IP may attempt per window. */
+  readonly registration: { readonly mode: RegistrationMode; readonly maxPerIp: number; readonly windowSeconds: number };
+  /** The gateway's public origin for links it hands out (invitations); unset: the request's origin. */
+  readonly publicUrl: string | undefined;
+  /** Fastify's `trustProxy`: which `X-Forwarded-For` hops give the client IP (`request.ip`). */
+  readonly trustProxy: boolean | number | readonly string[];
+  /** How long a cached principal (API key or session → user) is trusted before it is re-checked, ≤ 60 s. */
+  readonly principalCacheTtlSeconds: number;
   readonly bodyLimitBytes: number;
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
@@ -77,6 +85,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     }
   }
 
+  const hasServerKey = Boolean(env.OPENAI_API_KEY || env.ANTHROPIC_API_KEY || env.GOOGLE_API_KEY);
+  if (env.REGISTRATION === 'open' && hasServerKey && env.ALLOW_SERVER_KEY_FALLBACK) {
+    startupWarnings.push(
+      'REGISTRATION=open with server provider keys and ALLOW_SERVER_KEY_FALLBACK=true: ANYONE who can reach this gateway can create an account ' +
+        'and spend your server keys. Use REGISTRATION=invite (the default), or set ALLOW_SERVER_KEY_FALLBACK=false.',
+    );
+  }
+
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -93,6 +109,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     upstream: { timeoutMs: env.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS, connections: env.UPSTREAM_CONNECTIONS },
     logLevel: env.LOG_LEVEL,
     login: { maxAttempts: env.LOGIN_MAX_ATTEMPTS, windowSeconds: env.LOGIN_WINDOW_SECONDS },
+    registration: { mode: env.REGISTRATION, maxPerIp: env.REGISTRATION_MAX_PER_IP, windowSeconds: env.REGISTRATION_WINDOW_SECONDS },
+    publicUrl: env.PUBLIC_URL,
+    trustProxy: env.TRUST_PROXY,
+    principalCacheTtlSeconds: env.PRINCIPAL_CACHE_TTL_SECONDS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

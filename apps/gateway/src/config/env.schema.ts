@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { REGISTRATION_MODES } from '@uniroute/shared';
 import { z } from 'zod';
 import { MasterKeyRingError, parseMasterKeyRing } from './master-key-ring.js';
 
@@ -31,6 +33,34 @@ const masterKeyRing = z
       if (!(error instanceof MasterKeyRingError)) throw error;
       context.addIssue({ code: 'custom', message: `${error.message} (expected v2:<base64 32 bytes>,v1:<base64 32 bytes>, first = current)` });
     }
+  });
+
+/** Fastify's `trustProxy` forms: false | true | hop count | comma-separated addresses/CIDRs (or proxy-addr's names). */
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  // proxy-addr also takes an IPv4 netmask after the slash.
+  if (version === 4 && isIP(prefix) === 4) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, context): boolean | number | string[] => {
+    const lower = value.toLowerCase();
+    if (lower === '' || lower === 'false') return false;
+    if (lower === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    if (entries.length === 0 || !entries.every(isProxyAddress)) {
+      context.addIssue({ code: 'custom', message: 'must be false, true, a hop count or comma-separated IP addresses/CIDRs' });
+      return z.NEVER;
+    }
+    return entries;
   });
 
 const optionalSecret = z
@@ -76,6 +106,12 @@ export const envSchema = z.object({
   CORS_ORIGINS: z.string().trim().default(''),
   SHUTDOWN_TIMEOUT_MS: positiveInteger.default(30_000),
   WEB_DIST_DIR: z.string().trim().optional(),
+  REGISTRATION: z.enum(REGISTRATION_MODES, { message: 'must be open, invite or closed' }).default('invite'),
+  REGISTRATION_MAX_PER_IP: positiveInteger.default(10),
+  REGISTRATION_WINDOW_SECONDS: positiveInteger.default(60 * 60),
+  PUBLIC_URL: httpUrl.optional().or(z.literal('').transform(() => undefined)),
+  TRUST_PROXY: trustProxy.default(false),
+  PRINCIPAL_CACHE_TTL_SECONDS: positiveInteger.max(60, 'must be at most 60').default(60),
   METRICS_TOKEN: optionalSecret.refine((value) => value === undefined || value.length >= 16, 'must be at least 16 characters'),
 });
 

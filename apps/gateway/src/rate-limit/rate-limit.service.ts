@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { APP_LOGGER } from '../common/logging/logging.module.js';
 
 /** The outcome of one counted attempt. */
 export interface RateLimitDecision {
@@ -8,13 +10,33 @@ export interface RateLimitDecision {
   readonly retryAfterSeconds: number;
 }
 
+/** How often rows of ended windows are deleted (§12: "rate-limit rows expire"). */
+export const RATE_LIMIT_PURGE_INTERVAL_MS = 5 * 60 * 1000;
+
 /**
  * Fixed-window counters in the database (`rate_limit_counters`), so a limit holds however many
- * gateway replicas share it. One atomic upsert per hit: no read-modify-write race.
+ * gateway replicas share it. One atomic upsert per hit: no read-modify-write race. Rows of ended
+ * windows mean nothing (the next hit starts a new window), so any replica may delete them.
  */
 @Injectable()
-export class RateLimitService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class RateLimitService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.purgeTimer = setInterval(() => {
+      this.purgeExpired().catch((error: unknown) => this.logger.warn({ err: error }, 'rate limits: purging ended windows failed'));
+    }, RATE_LIMIT_PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
 
   async hit(bucket: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
     const rows: Array<{ hits: number; retry_after: number }> = await this.dataSource.query(
@@ -30,7 +52,29 @@ export class RateLimitService {
     return { allowed: row.hits <= limit, retryAfterSeconds: row.retry_after };
   }
 
+  /**
+   * Whether `bucket` has already used up `limit` in its current window, without counting anything:
+   * for limits that count only failures (logins), checked before the attempt.
+   */
+  async check(bucket: string, limit: number): Promise<RateLimitDecision> {
+    const rows: Array<{ hits: number; retry_after: number }> = await this.dataSource.query(
+      `SELECT hits, GREATEST(1, CEIL(EXTRACT(EPOCH FROM (window_ends_at - now()))))::int AS retry_after
+         FROM rate_limit_counters WHERE bucket = $1 AND window_ends_at > now()`,
+      [bucket],
+    );
+    const row = rows[0];
+    return row && row.hits >= limit ? { allowed: false, retryAfterSeconds: row.retry_after } : { allowed: true, retryAfterSeconds: 0 };
+  }
+
   async reset(bucket: string): Promise<void> {
     await this.dataSource.query('DELETE FROM rate_limit_counters WHERE bucket = $1', [bucket]);
+  }
+
+  /** Deletes the rows of ended windows; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const rows: Array<{ count: number }> = await this.dataSource.query(
+      'WITH deleted AS (DELETE FROM rate_limit_counters WHERE window_ends_at <= now() RETURNING 1) SELECT count(*)::int AS count FROM deleted',
+    );
+    return rows[0]?.count ?? 0;
   }
 }

@@ -86,6 +86,9 @@ export function productionEnv(databaseUrl: string, overrides: Record<string, str
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
     DATABASE_POOL_SIZE: '4',
+    // Most tests register users freely; registration tests set REGISTRATION themselves.
+    REGISTRATION: 'open',
+    REGISTRATION_MAX_PER_IP: '100000',
     ...overrides,
   };
 }

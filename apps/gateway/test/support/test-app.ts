@@ -82,6 +82,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     UNIROUTE_MASTER_KEY: randomBytes(32).toString('base64'),
     JWT_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: databaseUrl,
+    // Most tests register users freely; registration tests set REGISTRATION themselves.
+    REGISTRATION: 'open',
+    REGISTRATION_MAX_PER_IP: '100000',
     ...options.env,
   };
   const running = await createApp({ env, logDestination: destination });

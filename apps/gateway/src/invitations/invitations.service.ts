@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { InvitationCreated, InvitationView, RegistrationInfo } from '@uniroute/shared';
+import type { DataSource, EntityManager } from 'typeorm';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { UsersService } from '../users/users.service.js';
+import { INVITATION_DEFAULT_HOURS } from './dto/create-invitation.dto.js';
+
+/** Invitation tokens look like this, so a leaked one is recognisable in a scan. */
+export const INVITATION_TOKEN_PREFIX = 'inv_';
+
+/** Who is asking to register. */
+export interface RegistrationAttempt {
+  readonly email: string;
+  readonly invitation?: string;
+}
+
+/** One message for wrong, used, expired and someone else's: the answer reveals nothing about a token. */
+const INVALID_INVITATION = 'This invitation is invalid, already used or expired. Ask an admin for a new one.';
+
+interface InvitationRow {
+  id: string;
+  email: string | null;
+  created_at: Date;
+  expires_at: Date;
+}
+
+/**
+ * Admin invitations (§12) and the one place that decides who may register: REGISTRATION's mode,
+ * the first account, and invitations. (Issue 15's team invitations join here.) Only a token's
+ * SHA-256 is stored; using one is an atomic conditional UPDATE, so two registrations racing with one
+ * token cannot both win.
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly crypto: CryptoService,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async registrationInfo(): Promise<RegistrationInfo> {
+    return { mode: this.config.registration.mode, firstAccount: !(await this.users.anyUserExists()) };
+  }
+
+  async create(createdBy: string, request: { email?: string; expiresInHours?: number }, origin: string): Promise<InvitationCreated> {
+    const token = `${INVITATION_TOKEN_PREFIX}${this.crypto.randomToken(32)}`;
+    const rows: Array<{ expires_at: Date }> = await this.dataSource.query(
+      `INSERT INTO invitations (token_hash, email, created_by, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(hours => $4)) RETURNING expires_at`,
+      [this.crypto.sha256(token), request.email?.toLowerCase() ?? null, createdBy, request.expiresInHours ?? INVITATION_DEFAULT_HOURS],
+    );
+    const base = this.config.publicUrl ?? origin;
+    return { token, url: `${base}/register?invitation=${encodeURIComponent(token)}`, expiresAt: rows[0]!.expires_at.toISOString() };
+  }
+
+  /** Unused, unexpired invitations, newest first (never their tokens: only hashes are stored). */
+  async listOpen(): Promise<InvitationView[]> {
+    const rows: InvitationRow[] = await this.dataSource.query(
+      `SELECT id, email, created_at, expires_at FROM invitations
+        WHERE used_at IS NULL AND expires_at > now() ORDER BY created_at DESC, id DESC LIMIT 500`,
+    );
+    return rows.map((row) => ({ id: row.id, email: row.email, createdAt: row.created_at.toISOString(), expiresAt: row.expires_at.toISOString() }));
+  }
+
+  /** Revokes an open invitation: its token stops working at once (the row is the only state). */
+  async revoke(id: string): Promise<void> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      'DELETE FROM invitations WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id',
+      [id],
+    );
+    if (rows.length === 0) throw new GatewayError('not_found', 'No such open invitation.', { param: 'id' });
+  }
+
+  /**
+   * The cheap check before a password is hashed, so a stranger without a valid invitation cannot
+   * make the server hash for them. Racy by nature: `admit` decides again in the transaction.
+   */
+  async precheck(attempt: RegistrationAttempt): Promise<void> {
+    if (this.config.registration.mode === 'open') return;
+    await this.admit(this.dataSource.manager, attempt, { firstAccount: !(await this.users.anyUserExists()), consume: false });
+  }
+
+  /**
+   * Whether `attempt` may register now; throws `403` if not. With `consume`, inside the caller's
+   * transaction (which holds the users lock), marks the invitation used and returns its id.
+   */
+  async admit(manager: EntityManager, attempt: RegistrationAttempt, options: { firstAccount: boolean; consume: boolean }): Promise<string | undefined> {
+    const mode = this.config.registration.mode;
+    if (mode === 'open' || options.firstAccount) return undefined;
+    if (mode === 'closed') throw new GatewayError('permission_denied', 'Registration is closed on this gateway.');
+    if (!attempt.invitation) {
+      throw new GatewayError('permission_denied', 'Registration needs an invitation: ask an admin for an invitation link.', { param: 'invitation' });
+    }
+    const tokenHash = this.crypto.sha256(attempt.invitation);
+    const email = attempt.email.toLowerCase();
+    const rows: Array<{ id: string }> = options.consume
+      ? await manager.query(
+          `UPDATE invitations SET used_at = now()
+            WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $2) RETURNING id`,
+          [tokenHash, email],
+        )
+      : await manager.query(
+          `SELECT id FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $2)`,
+          [tokenHash, email],
+        );
+    const id = rows[0]?.id;
+    if (!id) throw new GatewayError('permission_denied', INVALID_INVITATION, { param: 'invitation' });
+    return id;
+  }
+
+  async markUsedBy(manager: EntityManager, invitationId: string, userId: string): Promise<void> {
+    await manager.query('UPDATE invitations SET used_by = $2 WHERE id = $1', [invitationId, userId]);
+  }
+}
