@@ -11,7 +11,7 @@ import { GatewayError } from './common/errors/gateway-error.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
-import { loadConfig, type AppConfig } from './config/app-config.js';
+import { loadConfig, serverKeysOf, type AppConfig } from './config/app-config.js';
 import { openDatabase } from './database/open-database.js';
 import { DrainState } from './health/drain-state.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -44,7 +44,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Builds and starts the gateway: config → logger → database → Nest on Fastify → listen. */
 export async function createApp(options: CreateAppOptions = {}): Promise<RunningApp> {
   const config = loadConfig(options.env ?? process.env);
-  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, secrets: serverKeysOf(config) });
   for (const warning of config.startupWarnings) logger.warn(warning);
 
   const database = await openDatabase(config);

@@ -4,6 +4,7 @@ import { parseJson, readRequestBody, type ParsedJson } from './http/read-request
 import { pathWithoutKey, recordHeaders } from './http/record-headers.js';
 import { writeJsonReply, writeStreamReply } from './http/write-reply.js';
 import type { Injection } from './injection.js';
+import { isRecord } from './json/json-readers.js';
 import type { AnswerSettings, ProviderApi, ProviderEndpoint, ProviderReply } from './providers/provider-api.js';
 import type { RecordedRequest } from './recorded-request.js';
 import type { StandInState } from './stand-in-state.js';
@@ -67,7 +68,7 @@ export async function handleProviderRequest(
   });
 
   if (context.latencyMs > 0) await delay(context.latencyMs);
-  const injection = context.state.takeInjection(api.provider);
+  const injection = context.state.takeInjection(api.provider, apiKey);
   if (injection?.delayMs !== undefined && injection.delayMs > 0) await delay(injection.delayMs);
   if (clientGone || injection?.hang === true) return;
   if (injection?.destroy === true) {
@@ -105,7 +106,20 @@ function writeInjectedStatus(
   failure: { model: string | null; apiKey: string | null; status: number },
 ): void {
   const reply = api.failureReply({ kind: 'injected-status', ...failure });
-  writeJsonReply(response, { ...reply, status: failure.status, body: injection.body ?? reply.body }, injection.headers ?? {});
+  const body = injection.echoApiKey === true ? withEchoedKey(injection.body ?? reply.body, failure.apiKey) : (injection.body ?? reply.body);
+  writeJsonReply(response, { ...reply, status: failure.status, body }, injection.headers ?? {});
+}
+
+/** Every provider's error body has `error.message`: the key goes at its end, unmasked, as a careless proxy writes it. */
+function withEchoedKey(body: unknown, apiKey: string | null): unknown {
+  const echo = `Key received: ${apiKey ?? '(none)'}`;
+  if (typeof body === 'string') return `${body} ${echo}`;
+  if (isRecord(body) && isRecord(body['error'])) {
+    const error = body['error'];
+    const message = typeof error['message'] === 'string' ? error['message'] : '';
+    return { ...body, error: { ...error, message: `${message} ${echo}`.trim() } };
+  }
+  return { error: { message: echo } };
 }
 
 interface ReplyInputs {

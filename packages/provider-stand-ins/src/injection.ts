@@ -24,6 +24,13 @@ export interface Injection {
   readonly destroy?: boolean;
   /** For streamed answers: after this many SSE events, send the provider's mid-stream error and end. */
   readonly streamErrorAfterChunks?: number;
+  /** Only requests carrying exactly this key are affected (and count towards `times`); others pass it by. */
+  readonly apiKey?: string;
+  /**
+   * With `status`: the error message quotes the key the request carried, verbatim, as some OpenAI-compatible
+   * proxies (Azure, vLLM, LiteLLM) do. A gateway must mask it before anyone sees it.
+   */
+  readonly echoApiKey?: boolean;
 }
 
 /** Checks an injection from untrusted input; returns an error message or the injection. */
@@ -37,6 +44,8 @@ export function parseInjection(value: unknown): Injection | string {
     checkInteger(value, 'streamErrorAfterChunks', 0, Number.MAX_SAFE_INTEGER),
     checkBoolean(value, 'hang'),
     checkBoolean(value, 'destroy'),
+    checkBoolean(value, 'echoApiKey'),
+    value['apiKey'] === undefined || (typeof value['apiKey'] === 'string' && value['apiKey'] !== '') ? null : "'apiKey' must be a non-empty string.",
     checkHeaders(value),
   ].filter((problem): problem is string => problem !== null);
   if (problems.length > 0) return problems.join(' ');
@@ -72,13 +81,15 @@ export class InjectionQueue {
     this.pending.set(injection.provider, queue);
   }
 
-  /** The injection for the next request to `provider`, if any, counting it as used. */
-  take(provider: StandInProvider): Injection | null {
+  /** The injection for the next request to `provider` (carrying `apiKey`), if any, counting it as used. */
+  take(provider: StandInProvider, apiKey: string | null = null): Injection | null {
     const queue = this.pending.get(provider);
-    const next = queue?.[0];
-    if (queue === undefined || next === undefined) return null;
+    if (queue === undefined) return null;
+    const index = queue.findIndex((entry) => entry.injection.apiKey === undefined || entry.injection.apiKey === apiKey);
+    const next = queue[index];
+    if (next === undefined) return null;
     next.remaining -= 1;
-    if (next.remaining <= 0) queue.shift();
+    if (next.remaining <= 0) queue.splice(index, 1);
     return next.injection;
   }
 

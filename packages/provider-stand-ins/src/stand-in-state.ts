@@ -49,8 +49,8 @@ export class StandInState {
     this.injections.add(injection);
   }
 
-  takeInjection(provider: StandInProvider): Injection | null {
-    return this.injections.take(provider);
+  takeInjection(provider: StandInProvider, apiKey: string | null = null): Injection | null {
+    return this.injections.take(provider, apiKey);
   }
 
   pendingInjections(): number {

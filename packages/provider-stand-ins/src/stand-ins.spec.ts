@@ -87,6 +87,19 @@ describe(startStandIns.name, () => {
     expect(custom).toMatchObject({ status: 503, message: '503 custom outage' });
   });
 
+  it('applies an injection only to requests carrying its key, and echoes the key verbatim when asked', async () => {
+    sut.inject({ provider: 'openai', apiKey: SECOND_OPENAI_KEY, status: 401, echoApiKey: true });
+    const unaffected = await ask();
+    const second = new OpenAI({ apiKey: SECOND_OPENAI_KEY, baseURL: sut.baseUrls.openai, maxRetries: 0 });
+    const echoed = await second.models.list().catch((caught: unknown) => caught);
+    const afterwards = await second.models.list();
+
+    expect(unaffected.choices[0]?.message.content).toBe('Echo: hi');
+    expect(echoed).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((echoed as Error).message).toContain(`Key received: ${SECOND_OPENAI_KEY}`);
+    expect(afterwards.data.length).toBeGreaterThan(0);
+  });
+
   it('hangs until the client gives up, and counts that as an abort', async () => {
     sut.inject({ provider: 'openai', hang: true });
 

@@ -27,6 +27,19 @@ describe(loadConfig.name, () => {
     expect(sut.providers.openai).toEqual({ baseUrl: 'https://api.openai.com/v1', serverKey: undefined });
     expect(sut.providers.anthropic.baseUrl).toBe('https://api.anthropic.com');
     expect(sut.providers.google.baseUrl).toBe('https://generativelanguage.googleapis.com');
+    expect(sut.quotas).toEqual({ serverKeyRpm: 60, maxInflightPerUser: 64, providerKeyTestsPerHour: 20, redisUrl: undefined });
+    expect(sut.upstream.connections).toBe(0);
+  });
+
+  it('reads the abuse limits; SERVER_KEY_RPM=0 means no limit', () => {
+    const sut = loadConfig({
+      DATA_DIR: dataDir(),
+      SERVER_KEY_RPM: '0',
+      MAX_INFLIGHT_PER_USER: '8',
+      PROVIDER_KEY_TESTS_PER_HOUR: '3',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+    });
+    expect(sut.quotas).toEqual({ serverKeyRpm: 0, maxInflightPerUser: 8, providerKeyTestsPerHour: 3, redisUrl: 'redis://127.0.0.1:6379/0' });
   });
 
   it('generates development secrets once into DATA_DIR, with a warning, and reuses them', () => {
@@ -65,6 +78,9 @@ describe(loadConfig.name, () => {
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ PUBLIC_URL: 'ftp://example.com' }, 'PUBLIC_URL'],
     [{ PRINCIPAL_CACHE_TTL_SECONDS: '61' }, 'PRINCIPAL_CACHE_TTL_SECONDS'],
+    [{ SERVER_KEY_RPM: '-1' }, 'SERVER_KEY_RPM'],
+    [{ MAX_INFLIGHT_PER_USER: '0' }, 'MAX_INFLIGHT_PER_USER'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
   ])('stops on %j with one line naming %s', (env, variable) => {
     const attempt = () => loadConfig({ DATA_DIR: dataDir(), ...env });
     expect(attempt).toThrow(ConfigError);

@@ -27,7 +27,19 @@ export interface AppConfig {
   readonly jwt: { readonly secret: string; readonly ttlSeconds: number };
   readonly providers: Readonly<Record<ProviderId, ProviderConfig>>;
   readonly allowServerKeyFallback: boolean;
+  /** `connections` 0 = no cap per origin (the per-user in-flight cap bounds what one user holds). */
   readonly upstream: { readonly timeoutMs: number; readonly connectTimeoutMs: number; readonly connections: number };
+  /**
+   * Abuse limits (§12): server-key requests per user per minute (0 = none), concurrent gateway requests per user
+   * (per replica), provider-key tests and validations per user per hour. `redisUrl` (never logged: it may hold a
+   * password) makes the server-key count a Redis counter instead of leases from the database.
+   */
+  readonly quotas: {
+    readonly serverKeyRpm: number;
+    readonly maxInflightPerUser: number;
+    readonly providerKeyTestsPerHour: number;
+    readonly redisUrl: string | undefined;
+  };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
   /** Who may create an account (§12), and how many registrations one client IP may attempt per window. */
@@ -46,6 +58,13 @@ export interface AppConfig {
   readonly metricsToken: string | undefined;
   /** Warnings to log once the logger exists (e.g. generated dev secrets). */
   readonly startupWarnings: readonly string[];
+}
+
+/** Every configured server key: masked as they are in everything relayed from or logged about an upstream. */
+export function serverKeysOf(config: Pick<AppConfig, 'providers'>): string[] {
+  return Object.values(config.providers)
+    .map((provider) => provider.serverKey)
+    .filter((key): key is string => typeof key === 'string' && key.length > 0);
 }
 
 /** The Nest injection token for `AppConfig`. */
@@ -107,6 +126,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     allowServerKeyFallback: env.ALLOW_SERVER_KEY_FALLBACK,
     upstream: { timeoutMs: env.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS, connections: env.UPSTREAM_CONNECTIONS },
+    quotas: {
+      serverKeyRpm: env.SERVER_KEY_RPM,
+      maxInflightPerUser: env.MAX_INFLIGHT_PER_USER,
+      providerKeyTestsPerHour: env.PROVIDER_KEY_TESTS_PER_HOUR,
+      redisUrl: env.REDIS_URL,
+    },
     logLevel: env.LOG_LEVEL,
     login: { maxAttempts: env.LOGIN_MAX_ATTEMPTS, windowSeconds: env.LOGIN_WINDOW_SECONDS },
     registration: { mode: env.REGISTRATION, maxPerIp: env.REGISTRATION_MAX_PER_IP, windowSeconds: env.REGISTRATION_WINDOW_SECONDS },

@@ -9,6 +9,8 @@ const booleanString = z
 
 const positiveInteger = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').positive('must be positive');
 
+const nonNegativeInteger = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more');
+
 const httpUrl = z
   .url({ message: 'must be an http(s) URL' })
   .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
@@ -98,7 +100,17 @@ export const envSchema = z.object({
   ALLOW_SERVER_KEY_FALLBACK: booleanString.default(true),
   UPSTREAM_TIMEOUT_MS: positiveInteger.default(120_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveInteger.default(10_000),
-  UPSTREAM_CONNECTIONS: positiveInteger.default(256),
+  // 0 = no cap: a cap per origin is one queue for every user, so one user's hung requests would hold up everyone's.
+  UPSTREAM_CONNECTIONS: nonNegativeInteger.default(0),
+  SERVER_KEY_RPM: nonNegativeInteger.default(60),
+  MAX_INFLIGHT_PER_USER: positiveInteger.default(64),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^rediss?:\/\/.+/.test(value), 'must be a redis:// or rediss:// URL')
+    .transform((value) => (value === '' ? undefined : value))
+    .optional(),
+  PROVIDER_KEY_TESTS_PER_HOUR: positiveInteger.default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_ATTEMPTS: positiveInteger.default(10),
   LOGIN_WINDOW_SECONDS: positiveInteger.default(15 * 60),

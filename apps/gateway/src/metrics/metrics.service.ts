@@ -32,6 +32,10 @@ const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 
 const PROVIDER_LABELS = [...PROVIDER_IDS, NOT_ROUTED] as const;
 const CACHE_NAMES: readonly CacheName[] = ['api_key', 'provider_credential'];
 
+/** Why an abuse limit refused a request (a label value: never a user id). */
+export type LimitReason = 'server_key_rpm' | 'max_inflight' | 'provider_key_tests';
+const LIMIT_REASONS: readonly LimitReason[] = ['server_key_rpm', 'max_inflight', 'provider_key_tests'];
+
 /** Process metrics (CPU, memory, event loop, GC) are the process's, not an app's: collected once. */
 let processRegistry: Registry | undefined;
 function processMetrics(): Registry {
@@ -61,6 +65,8 @@ export class MetricsService {
     api_key: { hit: 0, miss: 0 },
     provider_credential: { hit: 0, miss: 0 },
   };
+  private readonly limitRejections: Record<LimitReason, number> = { server_key_rpm: 0, max_inflight: 0, provider_key_tests: 0 };
+  private inflightSource: () => number = () => 0;
   private streamsStarted = 0;
   private streamsActive = 0;
   private idleWaiters: Array<() => void> = [];
@@ -131,6 +137,34 @@ export class MetricsService {
         }
       },
     });
+    new Counter({
+      name: 'uniroute_limit_rejections_total',
+      help: 'Requests refused with 429 by the abuse limits (§12): server_key_rpm = SERVER_KEY_RPM, max_inflight = MAX_INFLIGHT_PER_USER, provider_key_tests = PROVIDER_KEY_TESTS_PER_HOUR.',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reason of LIMIT_REASONS) this.inc({ reason }, metrics.limitRejections[reason]);
+      },
+    });
+    new Gauge({
+      name: 'uniroute_inflight_requests',
+      help: 'Gateway requests (API-key routes) in flight on this replica, all users together.',
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.inflightSource());
+      },
+    });
+  }
+
+  /** A request refused by one of the abuse limits. */
+  limitRejected(reason: LimitReason): void {
+    this.limitRejections[reason] += 1;
+  }
+
+  /** Where the in-flight gauge reads its value (the in-flight limiter). */
+  observeInflight(source: () => number): void {
+    this.inflightSource = source;
   }
 
   /** A new outcome to fill in; `recordChatCompletion` closes it. */

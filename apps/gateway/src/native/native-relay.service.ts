@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
-import { maskSecrets } from '../common/security/mask-secrets.js';
+import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
@@ -47,6 +47,7 @@ export class NativeRelayService {
     private readonly providerKeys: ProviderKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly masker: SecretMasker,
   ) {}
 
   async relay(principal: Principal, call: NativeCall, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -70,8 +71,8 @@ export class NativeRelayService {
         abort,
       );
       if (response.statusCode >= 400) await this.relayError(principal, api, credential, response, reply);
-      else if (call.stream === true || isEventStream(response)) await this.relayStream(api, response, reply, abort);
-      else await this.relayBody(api, response, reply);
+      else if (call.stream === true || isEventStream(response)) await this.relayStream(api, credential, response, reply, abort);
+      else await this.relayBody(api, credential, response, reply);
     } catch (error) {
       if (error instanceof ClientAbortedError || abort.aborted) {
         if (!reply.raw.destroyed) reply.raw.destroy();
@@ -84,19 +85,19 @@ export class NativeRelayService {
   }
 
   /** A JSON answer: the upstream bytes as they are, with the provider's headers the SDK reads. */
-  private async relayBody(api: NativeApi, response: UpstreamResponse, reply: FastifyReply): Promise<void> {
-    const bytes = Buffer.from(await response.body.arrayBuffer());
+  private async relayBody(api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply): Promise<void> {
+    const bytes = this.masker.maskBytes(Buffer.from(await response.body.arrayBuffer()), credential.apiKey);
     await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(bytes);
   }
 
   /** An event stream (or Gemini's streamed JSON array): each upstream chunk is written on as it arrives. */
-  private async relayStream(api: NativeApi, response: UpstreamResponse, reply: FastifyReply, signal: ClientDisconnect): Promise<void> {
+  private async relayStream(api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply, signal: ClientDisconnect): Promise<void> {
     const raw = reply.raw;
     reply.hijack();
     raw.writeHead(response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
     raw.flushHeaders();
     try {
-      for await (const chunk of response.body) await writeWithBackpressure(raw, chunk as Buffer);
+      for await (const chunk of response.body) await writeWithBackpressure(raw, this.masker.maskBytes(chunk as Buffer, credential.apiKey));
       if (!raw.writableEnded) raw.end();
     } catch (error) {
       if (signal.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
@@ -127,7 +128,7 @@ export class NativeRelayService {
         });
       }
     }
-    await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(maskSecrets(text));
+    await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(this.masker.mask(text, credential.apiKey));
   }
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { MasterKeyCheck } from './master-key.check.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { ProviderKeyEntity } from './provider-key.entity.js';
 import { PROVIDER_KEY_REPOSITORY, TypeOrmProviderKeyRepository } from './provider-key.repository.js';
 import { ProviderKeyTester } from './provider-key.tester.js';
@@ -9,7 +10,7 @@ import { ProviderKeysController } from './provider-keys.controller.js';
 import { ProviderKeysService } from './provider-keys.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProviderKeyEntity]), ProvidersModule],
+  imports: [TypeOrmModule.forFeature([ProviderKeyEntity]), ProvidersModule, RateLimitModule],
   controllers: [ProviderKeysController],
   providers: [ProviderKeysService, MasterKeyCheck, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
   exports: [ProviderKeysService],

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PROVIDER_LABELS, type KeySource, type ProviderId, type ProviderKeyTestResult } from '@uniroute/shared';
 import { GatewayError } from '../common/errors/gateway-error.js';
+import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
@@ -19,6 +20,7 @@ export class ProviderKeyTester {
   constructor(
     private readonly upstream: UpstreamClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly masker: SecretMasker,
   ) {}
 
   async test(provider: ProviderId, apiKey: string, keySource: KeySource = 'user'): Promise<ProviderKeyTestResult> {
@@ -35,12 +37,12 @@ export class ProviderKeyTester {
         return { ok: true, provider, latencyMs: latency(), status: response.statusCode, message: `Connected to ${PROVIDER_LABELS[provider]}: ${models.length} models available.` };
       }
       const error = adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
-      return { ok: false, provider, latencyMs: latency(), status: response.statusCode, message: error.message };
+      return { ok: false, provider, latencyMs: latency(), status: response.statusCode, message: this.masker.mask(error.message, apiKey) };
     } catch (error) {
       const message = signal.aborted
         ? `${PROVIDER_LABELS[provider]} did not answer within ${TEST_TIMEOUT_MS / 1000} s.`
         : error instanceof GatewayError
-          ? error.message
+          ? this.masker.mask(error.message, apiKey)
           : `Could not reach ${PROVIDER_LABELS[provider]}.`;
       return { ok: false, provider, latencyMs: latency(), status: null, message };
     }

@@ -17,6 +17,7 @@ import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
 import { CryptoService, ProviderKeyDecryptionError } from '../crypto/crypto.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import type { ProviderKeyEntity } from './provider-key.entity.js';
@@ -37,6 +38,8 @@ type CredentialEntry = { readonly kind: 'user'; readonly credential: UserCredent
 const ROTATION_BATCH = 100;
 /** Rows tried per master-key version at start-up. */
 const MASTER_KEY_CHECK_SAMPLE = 5;
+/** Tests and validations are counted per user per hour: each is a call to the provider with a key of the caller's choosing. */
+const KEY_TEST_WINDOW_SECONDS = 60 * 60;
 
 /** What `rotateAll` did. */
 export interface RotationReport {
@@ -64,6 +67,7 @@ export class ProviderKeysService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly metrics: MetricsService,
+    private readonly rateLimits: RateLimitService,
   ) {
     invalidation.subscribe(
       (message) => {
@@ -74,7 +78,7 @@ export class ProviderKeysService {
   }
 
   async addProviderKey(userId: string, request: CreateProviderKeyRequest): Promise<ProviderKeyView> {
-    if (request.validate) await this.requireAccepted(request.provider, request.apiKey);
+    if (request.validate) await this.requireAccepted(userId, request.provider, request.apiKey);
     const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider: request.provider });
     const entity = await this.repository.insert({
       userId,
@@ -114,7 +118,7 @@ export class ProviderKeysService {
     const entity = await this.require(userId, provider);
     const changes: Parameters<ProviderKeyRepository['update']>[1] = {};
     if (request.apiKey !== undefined) {
-      if (request.validate) await this.requireAccepted(provider, request.apiKey);
+      if (request.validate) await this.requireAccepted(userId, provider, request.apiKey);
       const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider });
       // The old verdict was about the old key; the new one is untested unless it was tested before saving.
       const verdict = request.validate ? { lastTestOk: true, lastTestedAt: new Date() } : { lastTestOk: null, lastTestedAt: null };
@@ -141,6 +145,7 @@ export class ProviderKeysService {
       if (!(error instanceof ProviderKeyDecryptionError)) throw error;
       return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider) };
     }
+    await this.countKeyTest(userId);
     const result = await this.tester.test(provider, apiKey);
     await this.repository.update(entity.id, { lastTestedAt: new Date(), lastTestOk: result.ok });
     return result;
@@ -238,11 +243,28 @@ export class ProviderKeysService {
     }
   }
 
-  private async requireAccepted(provider: ProviderId, apiKey: string): Promise<void> {
+  private async requireAccepted(userId: string, provider: ProviderId, apiKey: string): Promise<void> {
+    await this.countKeyTest(userId);
     const result = await this.tester.test(provider, apiKey);
     if (result.ok) return;
     if (result.status === null) throw new GatewayError('upstream_unreachable', `Could not validate the key: ${result.message}`);
     throw new GatewayError('provider_key_rejected', `${PROVIDER_LABELS[provider]} did not accept this key: ${result.message}`, { param: 'apiKey' });
+  }
+
+  /**
+   * `PROVIDER_KEY_TESTS_PER_HOUR` (§12): without it test-connection and `validate: true` are an unlimited key
+   * checker for anyone with an account. Counted in the database, so the limit holds across replicas.
+   */
+  private async countKeyTest(userId: string): Promise<void> {
+    const limit = this.config.quotas.providerKeyTestsPerHour;
+    const decision = await this.rateLimits.hit(`provider-key-test:${userId}`, limit, KEY_TEST_WINDOW_SECONDS);
+    if (decision.allowed) return;
+    this.metrics.limitRejected('provider_key_tests');
+    throw new GatewayError(
+      'rate_limit_exceeded',
+      `Too many provider-key tests: at most ${limit} per hour per user (PROVIDER_KEY_TESTS_PER_HOUR), counting validate: true. Retry in ${decision.retryAfterSeconds} s.`,
+      { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+    );
   }
 
   private async require(userId: string, provider: ProviderId): Promise<ProviderKeyEntity> {

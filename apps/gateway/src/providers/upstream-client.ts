@@ -21,7 +21,10 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 
 /**
  * The one HTTP client for every provider: a pooled keep-alive undici Agent, with the configured
- * timeouts. Transport failures become GatewayErrors here (timeout → 504, unreachable → 502) so the
+ * timeouts. No connection cap per origin by default: a capped pool is one FIFO queue shared by every
+ * user, so one user holding hundreds of hung requests would make everyone else's wait for a socket
+ * (issue 11). What one user can hold is bounded by MAX_INFLIGHT_PER_USER instead, and the total by
+ * the gateway's own connection limits, since every upstream request has a client request behind it. Transport failures become GatewayErrors here (timeout → 504, unreachable → 502) so the
  * router and the key tester speak the same errors.
  */
 @Injectable()
@@ -32,7 +35,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.timeoutMs = config.upstream.timeoutMs;
     this.agent = new Agent({
-      connections: config.upstream.connections,
+      connections: config.upstream.connections > 0 ? config.upstream.connections : null,
       keepAliveTimeout: 30_000,
       headersTimeout: config.upstream.timeoutMs,
       // Between two body chunks: a stream may run for minutes as long as it keeps talking.

@@ -9,6 +9,7 @@ import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { ServerKeyRationExceededError } from '../quotas/server-key-ration.service.js';
 import { credentialCacheKey } from './credential-cache-key.js';
 import { CredentialResolver } from './credential-resolver.js';
 
@@ -41,12 +42,21 @@ export class ModelsService {
   private async listProvider(userId: string, provider: ProviderId, requestId: string): Promise<ModelList['data']> {
     let ids: string[];
     try {
-      const credential = await this.credentials.resolve(userId, provider, requestId);
+      // Rationed only when the list is fetched: a cached list costs the server key nothing.
+      const credential = await this.credentials.resolve(userId, provider, requestId, { rationed: false });
       const cacheKey = credentialCacheKey(provider, credential.apiKey);
-      ids = this.cache.get(cacheKey) ?? (await this.fetchIds(provider, credential.apiKey, credential.keySource));
+      const cached = this.cache.get(cacheKey);
+      if (cached) {
+        ids = cached;
+      } else {
+        await this.credentials.rationServerKey(userId, provider, credential);
+        ids = await this.fetchIds(provider, credential.apiKey, credential.keySource);
+      }
       this.cache.set(cacheKey, ids);
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
+      // Over the server-key limit is the caller's to know (429 with Retry-After), not a silently shorter list.
+      if (error instanceof ServerKeyRationExceededError) throw error;
       this.logger.debug({ reqId: requestId, provider, code: error.code }, 'models: provider not reachable for this caller');
       return [];
     }

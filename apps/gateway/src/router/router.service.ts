@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { SecretMasker } from '../common/security/secret-masker.js';
 import { writeStreamError } from '../common/errors/write-stream-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLIENT_CLOSED_REQUEST, MetricsService, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
@@ -46,6 +47,7 @@ export class RouterService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly metrics: MetricsService,
+    private readonly masker: SecretMasker,
   ) {}
 
   /** Counted once in `/metrics` whatever happens: status, duration, provider, model, key source. */
@@ -95,17 +97,22 @@ export class RouterService {
         if (!reply.raw.destroyed) reply.raw.destroy();
         return;
       }
-      throw this.upstream.toTransportError(provider, error, abort);
+      throw this.masked(this.upstream.toTransportError(provider, error, abort), exchange);
     } finally {
       abort.dispose();
     }
+  }
+
+  /** An error about the upstream, with the credential used and the server keys masked in its message and cause. */
+  private masked(error: Error, exchange: Exchange): Error {
+    return error instanceof GatewayError ? this.masker.maskError(error, exchange.context.apiKey) : error;
   }
 
   private async relayJson(exchange: Exchange, response: UpstreamResponse): Promise<void> {
     const { reply, adapter } = exchange;
     if (adapter.passthrough) {
       // Same wire format: hand the bytes on, no parse and no re-serialisation.
-      const bytes = Buffer.from(await response.body.arrayBuffer());
+      const bytes = this.masker.maskBytes(Buffer.from(await response.body.arrayBuffer()), exchange.context.apiKey);
       await reply.status(200).header('content-type', 'application/json').send(bytes);
       return;
     }
@@ -122,7 +129,8 @@ export class RouterService {
     this.metrics.streamStarted();
     try {
       if (adapter.passthrough) {
-        for await (const chunk of response.body) await writeWithBackpressure(raw, chunk as Buffer);
+        const apiKey = exchange.context.apiKey;
+        for await (const chunk of response.body) await writeWithBackpressure(raw, this.masker.maskBytes(chunk as Buffer, apiKey));
       } else {
         await this.translateStream(exchange, response);
       }
@@ -130,7 +138,7 @@ export class RouterService {
     } catch (error) {
       if (exchange.abort.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
       response.body.destroy();
-      const gatewayError = this.upstream.toTransportError(provider, error, exchange.abort);
+      const gatewayError = this.masked(this.upstream.toTransportError(provider, error, exchange.abort), exchange);
       if (gatewayError instanceof GatewayError) {
         if (gatewayError.status >= 500) this.logger.warn({ reqId: reply.request.id, provider, code: gatewayError.code }, 'upstream stream failed mid-way');
         exchange.outcome.status = gatewayError.status;
@@ -178,7 +186,10 @@ export class RouterService {
   /** An upstream error status as the client's error; a rejected user key is flagged for the settings page. */
   private async upstreamError(exchange: Exchange, response: UpstreamResponse): Promise<GatewayError> {
     const body = await readUpstreamBody(response.body);
-    const error = exchange.adapter.toGatewayError(response.statusCode, body, { keySource: exchange.context.keySource, headers: response.headers });
+    const error = this.masker.maskError(
+      exchange.adapter.toGatewayError(response.statusCode, body, { keySource: exchange.context.keySource, headers: response.headers }),
+      exchange.context.apiKey,
+    );
     if (exchange.context.keySource === ('user' satisfies KeySource) && (error.status === 401 || error.status === 403)) {
       this.providerKeys.markRejectedByProvider(exchange.principal.userId, exchange.provider).catch((markError: unknown) => {
         this.logger.warn({ reqId: exchange.reply.request.id, err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');

@@ -15,6 +15,12 @@ describe(maskSecrets.name, () => {
     expect(sut).toContain('&key=****');
   });
 
+  it('masks exact secrets of any shape wherever they appear, before the patterns', () => {
+    const canary = 'canary-7f3a9c2e-deployment-token';
+    const sut = maskSecrets(`Invalid key '${canary}' (also ${canary}); short key abc123 rejected`, [canary, 'abc123', '']);
+    expect(sut).toBe("Invalid key '****oken' (also ****oken); short key **** rejected");
+  });
+
   it('leaves ordinary text alone', () => {
     expect(maskSecrets('model not found: gpt-5-turbo')).toBe('model not found: gpt-5-turbo');
   });

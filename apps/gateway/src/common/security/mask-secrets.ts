@@ -12,9 +12,24 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /([?&]key=)[^&\s"']+/gi,
 ];
 
-/** Replaces every credential-looking token in `text` with a mask that keeps at most its last 4 characters. */
-export function maskSecrets(text: string): string {
+/** Below this length a key's last 4 characters are too much of it to show. */
+const MIN_LENGTH_TO_SHOW_LAST4 = 16;
+
+/** How an exact secret is shown: `****` plus its last 4 characters when it is long enough to spare them. */
+export function maskOf(secret: string): string {
+  return secret.length >= MIN_LENGTH_TO_SHOW_LAST4 ? `****${secret.slice(-4)}` : '****';
+}
+
+/**
+ * Replaces every credential-looking token in `text` with a mask that keeps at most its last 4 characters.
+ * `exactSecrets` (the credential a request used, the server keys) are masked first wherever they appear,
+ * whatever they look like: an OpenAI-compatible proxy, Azure or vLLM echoes keys of any shape.
+ */
+export function maskSecrets(text: string, exactSecrets: readonly string[] = []): string {
   let masked = text;
+  for (const secret of exactSecrets) {
+    if (secret.length > 0 && masked.includes(secret)) masked = masked.split(secret).join(maskOf(secret));
+  }
   for (const pattern of SECRET_PATTERNS) {
     masked = masked.replace(pattern, (match: string, prefix?: string) => {
       if (typeof prefix === 'string' && match.startsWith(prefix)) return `${prefix}****`;
