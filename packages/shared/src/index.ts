@@ -5,3 +5,4 @@ export * from './dto/admin-users.js';
 export * from './dto/api-key.js';
 export * from './dto/provider-key.js';
 export * from './openai/chat-completion.js';
+export * from './dto/audit.js';
