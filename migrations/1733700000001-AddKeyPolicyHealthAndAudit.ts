@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * §8: key health and the HMAC fingerprint beside each stored key; fallback policies per owner and
  * provider in their own table (a policy exists without a key; `owner_kind` leaves room for teams, §9);
- * and the audit log. Audit rows keep the actor's id and email as they were: the log outlives a deleted
+ * and the audit log, ordered by time and then `seq` (events of one millisecond keep the order they happened in). Audit rows keep the actor's id and email as they were: the log outlives a deleted
  * account, so there is no foreign key.
  */
 export class AddKeyPolicyHealthAndAudit1733700000001 implements MigrationInterface {
@@ -40,6 +40,7 @@ export class AddKeyPolicyHealthAndAudit1733700000001 implements MigrationInterfa
     await queryRunner.query(`
       CREATE TABLE audit_events (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         at timestamptz NOT NULL DEFAULT now(),
         actor_id uuid,
         actor_email varchar(320),
@@ -51,7 +52,7 @@ export class AddKeyPolicyHealthAndAudit1733700000001 implements MigrationInterfa
         user_agent varchar(512),
         detail jsonb NOT NULL DEFAULT '{}'::jsonb
       )`);
-    await queryRunner.query(`CREATE INDEX idx_audit_events_actor_at ON audit_events (actor_id, at DESC, id DESC)`);
+    await queryRunner.query(`CREATE INDEX idx_audit_events_actor_at ON audit_events (actor_id, at DESC, seq DESC)`);
     await queryRunner.query(`CREATE INDEX idx_audit_events_at ON audit_events (at)`);
   }
 

@@ -103,8 +103,8 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       `SELECT id, at, actor_id, actor_email, team_id, action, provider, outcome, ip, user_agent, detail
          FROM audit_events
         WHERE actor_id = $1
-          AND ($3::uuid IS NULL OR (at, id) < (SELECT at, id FROM audit_events WHERE id = $3::uuid AND actor_id = $1))
-        ORDER BY at DESC, id DESC
+          AND ($3::uuid IS NULL OR (at, seq) < (SELECT at, seq FROM audit_events WHERE id = $3::uuid AND actor_id = $1))
+        ORDER BY at DESC, seq DESC
         LIMIT $2`,
       [userId, limit + 1, before ?? null],
     );
@@ -155,9 +155,11 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
           `INSERT INTO audit_events (at, actor_id, actor_email, team_id, action, provider, outcome, ip, user_agent, detail)
            SELECT event.at, event.actor_id, COALESCE(event.actor_email, users.email), event.team_id, event.action, event.provider,
                   event.outcome, event.ip, event.user_agent, COALESCE(event.detail, '{}'::jsonb)
-             FROM jsonb_to_recordset($1::jsonb) AS event(at timestamptz, actor_id uuid, actor_email text, team_id uuid, action text,
-                  provider text, outcome text, ip text, user_agent text, detail jsonb)
-             LEFT JOIN users ON users.id = event.actor_id`,
+             FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, actor_id uuid, actor_email text, team_id uuid, action text,
+                  provider text, outcome text, ip text, user_agent text, detail jsonb))
+                  WITH ORDINALITY AS event(at, actor_id, actor_email, team_id, action, provider, outcome, ip, user_agent, detail, position)
+             LEFT JOIN users ON users.id = event.actor_id
+            ORDER BY event.position`,
           [JSON.stringify(batch)],
         );
       } catch (error) {

@@ -30,7 +30,7 @@ import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import type { ProviderKeyEntity } from './provider-key.entity.js';
-import { healthFromUpstream, isKeySkipped, type HealthVerdict } from './key-health.js';
+import { isKeySkipped, type HealthVerdict } from './key-health.js';
 import { PROVIDER_KEY_REPOSITORY, type ProviderKeyChanges, type ProviderKeyRepository } from './provider-key.repository.js';
 import { ProviderKeyTester } from './provider-key.tester.js';
 
@@ -223,14 +223,9 @@ export class ProviderKeysService {
       return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider) };
     }
     await this.countKeyTest(userId);
-    const result = await this.tester.test(provider, apiKey);
-    const changes: ProviderKeyChanges = { lastTestedAt: new Date(), lastTestOk: result.ok };
     // A success clears any state; a failure that says something about the key sets it; an outage says nothing.
-    const verdict: HealthVerdict | null = result.ok
-      ? { health: 'ok', reason: null, until: null }
-      : result.status === null
-        ? null
-        : healthFromUpstream(provider, result.status, result.message, undefined, 'test');
+    const { result, verdict } = await this.tester.probe(provider, apiKey);
+    const changes: ProviderKeyChanges = { lastTestedAt: new Date(), lastTestOk: result.ok };
     if (verdict) Object.assign(changes, { health: verdict.health, healthReason: verdict.reason, healthUntil: verdict.until });
     await this.repository.update(entity.id, changes);
     this.record(userId, 'provider_key.tested', provider, origin, { ok: result.ok, status: result.status }, result.ok ? 'success' : 'failure');

@@ -3,6 +3,7 @@ import type { AuthResponse, CredentialsRequest, UserView } from '@uniroute/share
 import * as authApi from '@/api/auth';
 import { clearStoredSession, readSession, writeSession } from '@/api/session';
 import { useApiKeysStore } from './api-keys';
+import { useAuditStore } from './audit';
 import { useProviderKeysStore } from './provider-keys';
 
 interface AuthState {
@@ -66,6 +67,7 @@ export const useAuthStore = defineStore('auth', {
       this.expiresAt = null;
       useProviderKeysStore().dehydrate();
       useApiKeysStore().dehydrate();
+      useAuditStore().dehydrate();
     },
 
     logout(): void {

@@ -28,6 +28,10 @@ export function providerKeyView(overrides: Partial<ProviderKeyView> = {}): Provi
     lastTestedAt: null,
     lastTestOk: null,
     usable: true,
+    fallbackPolicy: 'byok_then_server',
+    health: 'unverified',
+    healthReason: null,
+    healthUntil: null,
     ...overrides,
   };
 }
@@ -39,6 +43,7 @@ export function providerStatus(provider: ProviderId, overrides: Partial<Provider
     serverKeyConfigured: false,
     fallbackAllowed: true,
     usesServerKey: false,
+    fallbackPolicy: 'byok_then_server',
     ...overrides,
   };
 }
