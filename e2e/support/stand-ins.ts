@@ -10,8 +10,11 @@ export interface StandInRequest {
   stream: boolean;
 }
 
-async function control(method: 'GET' | 'POST', path: string): Promise<unknown> {
-  const response = await fetch(`${e2eEnvironment().standInsUrl}/__stand-ins${path}`, { method });
+async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${e2eEnvironment().standInsUrl}/__stand-ins${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
   if (!response.ok) throw new Error(`stand-ins ${method} ${path} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
@@ -25,4 +28,9 @@ export async function standInRequests(provider: StandInRequest['provider']): Pro
 /** Forgets the recordings (the accepted keys stay). */
 export async function resetStandIns(): Promise<void> {
   await control('POST', '/reset');
+}
+
+/** Makes the stand-in answer the next request carrying `apiKey` with `status`, in the provider's own error shape. */
+export async function failNextRequestWithKey(provider: StandInRequest['provider'], apiKey: string, status: number): Promise<void> {
+  await control('POST', '/inject', { provider, apiKey, status });
 }

@@ -67,8 +67,7 @@ describe('ProviderKeyCard (§8)', () => {
 
   it('shows a rejected key, why, and that requests use the server key meanwhile', async () => {
     const sut = await mountCard(providerKeyView({ health: 'rejected', healthReason: 'OpenAI rejected this key (HTTP 401) on a request.' }));
-    expect(find(sut, 'provider-health-openai').attributes('data-health')).toBe('rejected');
-    expect(find(sut, 'provider-health-openai').text()).toBe('Rejected');
+    expect(find(sut, 'provider-rejected-flag-openai').text()).toBe('Rejected by OpenAI');
     expect(find(sut, 'provider-health-reason-openai').text()).toBe('OpenAI rejected this key (HTTP 401) on a request.');
     expect(find(sut, 'provider-fallback-openai').attributes('data-coverage')).toBe('user-key-skipped');
   });
