@@ -12,6 +12,7 @@ import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
 import { loadConfig, serverKeysOf, type AppConfig } from './config/app-config.js';
+import { fastifyTrustProxy } from './config/trust-proxy.js';
 import { openDatabase } from './database/open-database.js';
 import { DrainState } from './health/drain-state.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -115,15 +116,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
         await database.stop();
       })()),
   };
-}
-
-/**
- * TRUST_PROXY in the form the adapter's options type takes: a hop count as the function Fastify
- * itself makes of a number (trust the `count` nearest hops).
- */
-function fastifyTrustProxy(trustProxy: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
-  return typeof trustProxy === 'boolean' ? trustProxy : [...trustProxy];
 }
 
 /** class-validator errors → one 400 in OpenAI's shape naming the first offending field. */

@@ -1,4 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimitService } from '../src/rate-limit/rate-limit.service.js';
+import { SessionsService } from '../src/auth/sessions.service.js';
 import { DATABASE_KIND, startTestApp, type TestApp } from './support/test-app.js';
 import { httpClient, registerUser, uniqueEmail } from './support/http.js';
 
@@ -94,6 +97,81 @@ describe(`accounts and sessions (${DATABASE_KIND})`, () => {
       expect(response.status).toBe(401);
       expect(response.body.error).toMatchObject({ type: 'authentication_error', code: 'unauthenticated' });
     }
+  });
+
+  /** A session token signed with the app's own secret: what someone holding JWT_SECRET, or an old build, could mint. */
+  function signSessionToken(claims: Record<string, unknown>): string {
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+    return `${unsigned}.${createHmac('sha256', app.config.jwt.secret).update(unsigned).digest('base64url')}`;
+  }
+
+  it('refuses a correctly signed token without exp, or without a session id', async () => {
+    const { token } = await registerUser(client);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; jti: string; exp: number; iat: number };
+    expect(claims).toEqual({ sub: expect.any(String), jti: expect.any(String), iat: expect.any(Number), exp: expect.any(Number) });
+    // The same claims re-signed are accepted: the refusals below are about the missing claim alone.
+    expect((await client.get('/auth/me', signSessionToken(claims))).status).toBe(200);
+    const { exp: _exp, ...withoutExp } = claims;
+    const { jti: _jti, ...withoutJti } = claims;
+    for (const bad of [withoutExp, withoutJti, { ...claims, exp: String(claims.exp) }, { ...claims, jti: 'not-a-uuid' }]) {
+      const response = await client.get('/auth/me', signSessionToken(bad));
+      expect(response.status).toBe(401);
+      expect(response.body.error.code).toBe('unauthenticated');
+    }
+  });
+
+  it('logout revokes that session only, at once', async () => {
+    const { email, token } = await registerUser(client);
+    const other = (await client.post('/auth/login', { email, password: 'correct horse battery staple' })).body.accessToken as string;
+    expect((await client.get('/auth/me', token)).status).toBe(200);
+    const logout = await client.post('/auth/logout', undefined, token);
+    expect(logout.status).toBe(204);
+    expect((await client.get('/auth/me', token)).status).toBe(401);
+    expect((await client.post('/admin/api-keys', { name: 'after-logout' }, token)).status).toBe(401);
+    expect((await client.post('/auth/logout', undefined, token)).status).toBe(401);
+    expect((await client.get('/auth/me', other)).status).toBe(200);
+  });
+
+  it('a password change needs the current password, keeps this session and revokes every other one', async () => {
+    const { email, token } = await registerUser(client);
+    const other = (await client.post('/auth/login', { email, password: 'correct horse battery staple' })).body.accessToken as string;
+    const wrong = await client.post('/auth/password', { currentPassword: 'not my password', newPassword: 'a brand new password' }, token);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_credentials', param: 'currentPassword' });
+    expect((await client.post('/auth/password', { currentPassword: 'correct horse battery staple', newPassword: 'short' }, token)).status).toBe(400);
+
+    const changed = await client.post('/auth/password', { currentPassword: 'correct horse battery staple', newPassword: 'a brand new password' }, token);
+    expect(changed.status).toBe(204);
+    expect((await client.get('/auth/me', token)).status).toBe(200);
+    expect((await client.get('/auth/me', other)).status).toBe(401);
+    expect((await client.post('/auth/login', { email, password: 'correct horse battery staple' })).status).toBe(401);
+    expect((await client.post('/auth/login', { email, password: 'a brand new password' })).status).toBe(200);
+    expect(app.logs().join('\n')).not.toContain('a brand new password');
+  });
+
+  it('counts a wrong current password as a failed login attempt', async () => {
+    const { email, token } = await registerUser(client);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect((await client.post('/auth/password', { currentPassword: 'guess number ' + attempt, newPassword: 'attacker password 1' }, token)).status).toBe(401);
+    }
+    expect((await client.post('/auth/password', { currentPassword: 'correct horse battery staple', newPassword: 'attacker password 1' }, token)).status).toBe(429);
+    expect((await client.post('/auth/login', { email, password: 'correct horse battery staple' })).status).toBe(429);
+  });
+
+  it('purges rate-limit rows of ended windows and expired sessions, and keeps live ones', async () => {
+    await app.sql(
+      `INSERT INTO rate_limit_counters (bucket, hits, window_ends_at) VALUES
+         ('test:ended', 3, now() - interval '1 second'), ('test:live', 3, now() + interval '1 hour')`,
+    );
+    const { userId } = await registerUser(client);
+    await app.sql(`INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() - interval '1 second')`, [userId]);
+    expect(await app.app.get(RateLimitService).purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await app.app.get(SessionsService).purgeExpired()).toBeGreaterThanOrEqual(1);
+    const buckets = (await app.sql<{ bucket: string }>(`SELECT bucket FROM rate_limit_counters WHERE bucket LIKE 'test:%'`)).map((row) => row.bucket);
+    expect(buckets).toEqual(['test:live']);
+    expect(await app.sql(`SELECT 1 FROM sessions WHERE expires_at < now()`)).toEqual([]);
+    expect(await app.sql(`SELECT 1 FROM sessions WHERE user_id = $1`, [userId])).toHaveLength(1);
   });
 
   it('answers unknown API routes with a 404 in OpenAI error shape', async () => {

@@ -30,6 +30,8 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL datab
   let standIns: StandIns;
   let replicaA: GatewayProcess;
   let replicaB: GatewayProcess;
+  /** The first account on the database, so the admin (§12). */
+  let adminToken: string;
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -43,7 +45,11 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL datab
       LOGIN_MAX_ATTEMPTS: String(LOGIN_MAX_ATTEMPTS),
     });
     // Both start at once on the empty database: the advisory lock lets one migrate, the other wait.
-    [replicaA, replicaB] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+    // A generous start-up limit: the suite shares a small, busy machine.
+    [replicaA, replicaB] = await Promise.all([startGatewayProcess(env, 120_000), startGatewayProcess(env, 120_000)]);
+    const admin = await httpClient(replicaA.url).post('/auth/register', { email: uniqueEmail('admin'), password: 'correct horse battery staple' });
+    expect(admin.body.user.role).toBe('admin');
+    adminToken = admin.body.accessToken;
   }, 300_000);
   afterAll(async () => {
     await Promise.all([replicaA?.stop(), replicaB?.stop()]);
@@ -87,6 +93,48 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL datab
     const revoked = await within(PROPAGATION_LIMIT_MS, async () => (await chatOnB()).status === 401 && (await b.get('/v1/models', apiKey)).status === 401);
 
     for (const elapsed of [added, updated, deleted, revoked]) expect(elapsed).toBeLessThanOrEqual(PROPAGATION_LIMIT_MS);
+  });
+
+  it('a user disabled through A loses their warmed API key and session on B within a second; a deleted one too', async () => {
+    const a = httpClient(replicaA.url);
+    const b = httpClient(replicaB.url);
+    const warmedOnB = async (label: string) => {
+      const user = await a.post('/auth/register', { email: uniqueEmail(label), password: 'correct horse battery staple' });
+      const token: string = user.body.accessToken;
+      const apiKey: string = (await a.post('/admin/api-keys', { name: label }, token)).body.key;
+      // B caches "this key is theirs" and "this session is live".
+      expect((await b.get('/v1/models', apiKey)).status).toBe(200);
+      expect((await b.get('/auth/me', token)).status).toBe(200);
+      return { id: user.body.user.id as string, token, apiKey };
+    };
+
+    const disabled = await warmedOnB('disabled');
+    expect((await a.call('PATCH', `/admin/users/${disabled.id}`, { body: { disabled: true }, token: adminToken })).status).toBe(200);
+    const keyRefused = await within(PROPAGATION_LIMIT_MS, async () => (await b.get('/v1/models', disabled.apiKey)).status === 401);
+    const sessionRefused = await within(PROPAGATION_LIMIT_MS, async () => (await b.get('/auth/me', disabled.token)).status === 401);
+
+    const deleted = await warmedOnB('deleted');
+    expect((await a.delete(`/admin/users/${deleted.id}`, adminToken)).status).toBe(204);
+    const deletedKeyRefused = await within(PROPAGATION_LIMIT_MS, async () => (await b.get('/v1/models', deleted.apiKey)).status === 401);
+    expect((await b.get('/auth/me', deleted.token)).status).toBe(401);
+
+    for (const elapsed of [keyRefused, sessionRefused, deletedKeyRefused]) expect(elapsed).toBeLessThanOrEqual(PROPAGATION_LIMIT_MS);
+  });
+
+  it('a logout and a password change through A revoke the sessions B has cached', async () => {
+    const a = httpClient(replicaA.url);
+    const b = httpClient(replicaB.url);
+    const email = uniqueEmail('sessions');
+    const first: string = (await a.post('/auth/register', { email, password: 'correct horse battery staple' })).body.accessToken;
+    const second: string = (await b.post('/auth/login', { email, password: 'correct horse battery staple' })).body.accessToken;
+    const third: string = (await b.post('/auth/login', { email, password: 'correct horse battery staple' })).body.accessToken;
+    for (const token of [first, second, third]) expect((await b.get('/auth/me', token)).status).toBe(200);
+
+    expect((await a.post('/auth/logout', undefined, second)).status).toBe(204);
+    await within(PROPAGATION_LIMIT_MS, async () => (await b.get('/auth/me', second)).status === 401);
+    expect((await a.post('/auth/password', { currentPassword: 'correct horse battery staple', newPassword: 'another long password' }, first)).status).toBe(204);
+    await within(PROPAGATION_LIMIT_MS, async () => (await b.get('/auth/me', third)).status === 401);
+    expect((await b.get('/auth/me', first)).status).toBe(200);
   });
 
   it('counts login attempts across replicas', async () => {

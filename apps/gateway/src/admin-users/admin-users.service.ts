@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { SessionsService } from '../auth/sessions.service.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
+import { returnedRows } from '../database/returned-rows.js';
 import { USERS_LOCK_ID } from '../users/users.service.js';
 import { ADMIN_USERS_DEFAULT_LIMIT } from './dto/admin-users.dto.js';
 
@@ -55,10 +56,12 @@ export class AdminUsersService {
       const disabled = change.disabled ?? target.disabled_at !== null;
       if (isActiveAdmin(target) && !(role === 'admin' && !disabled)) await this.refuseLastAdmin(manager, id, 'demoted or disabled');
       newlyDisabled = disabled && target.disabled_at === null;
-      const rows: UserRow[] = await manager.query(
-        `UPDATE users SET role = $2, disabled_at = CASE WHEN $3 THEN COALESCE(disabled_at, now()) ELSE NULL END, updated_at = now()
-          WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, role, disabled],
+      const rows = returnedRows<UserRow>(
+        await manager.query(
+          `UPDATE users SET role = $2, disabled_at = CASE WHEN $3 THEN COALESCE(disabled_at, now()) ELSE NULL END, updated_at = now()
+            WHERE id = $1 RETURNING ${COLUMNS}`,
+          [id, role, disabled],
+        ),
       );
       return rows[0]!;
     });

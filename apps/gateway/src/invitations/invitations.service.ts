@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { returnedRows } from '../database/returned-rows.js';
 import { UsersService } from '../users/users.service.js';
 import { INVITATION_DEFAULT_HOURS } from './dto/create-invitation.dto.js';
 
@@ -68,9 +69,8 @@ export class InvitationsService {
 
   /** Revokes an open invitation: its token stops working at once (the row is the only state). */
   async revoke(id: string): Promise<void> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      'DELETE FROM invitations WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id',
-      [id],
+    const rows = returnedRows<{ id: string }>(
+      await this.dataSource.query('DELETE FROM invitations WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id', [id]),
     );
     if (rows.length === 0) throw new GatewayError('not_found', 'No such open invitation.', { param: 'id' });
   }
@@ -97,16 +97,11 @@ export class InvitationsService {
     }
     const tokenHash = this.crypto.sha256(attempt.invitation);
     const email = attempt.email.toLowerCase();
-    const rows: Array<{ id: string }> = options.consume
-      ? await manager.query(
-          `UPDATE invitations SET used_at = now()
-            WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $2) RETURNING id`,
-          [tokenHash, email],
-        )
-      : await manager.query(
-          `SELECT id FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $2)`,
-          [tokenHash, email],
-        );
+    const query = options.consume
+      ? `UPDATE invitations SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $2) RETURNING id`
+      : `SELECT id FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $2)`;
+    const rows = returnedRows<{ id: string }>(await manager.query(query, [tokenHash, email]));
     const id = rows[0]?.id;
     if (!id) throw new GatewayError('permission_denied', INVALID_INVITATION, { param: 'invitation' });
     return id;

@@ -21,6 +21,10 @@ describe(maskSecrets.name, () => {
     expect(sut).toBe("Invalid key '****oken' (also ****oken); short key **** rejected");
   });
 
+  it('masks invitation tokens, as in the register page URL', () => {
+    expect(maskSecrets('/register?invitation=inv_SECRETSECRETSECRET7777')).toBe('/register?invitation=****7777');
+  });
+
   it('leaves ordinary text alone', () => {
     expect(maskSecrets('model not found: gpt-5-turbo')).toBe('model not found: gpt-5-turbo');
   });

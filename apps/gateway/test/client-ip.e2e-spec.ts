@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KIND, startTestApp, type TestApp } from './support/test-app.js';
+import { httpClient, registerUser, uniqueEmail } from './support/http.js';
+
+const PASSWORD = 'correct horse battery staple';
+const LOGIN_MAX_ATTEMPTS = 2;
+/** The gateway allows an IP five times an account's failures (shared NATs). */
+const IP_LIMIT = LOGIN_MAX_ATTEMPTS * 5;
+
+/** The client IP a failed login was counted under: the `login:ip:<ip>` rate-limit bucket it created. */
+async function countedIps(app: TestApp): Promise<string[]> {
+  const rows = await app.sql<{ bucket: string }>(`SELECT bucket FROM rate_limit_counters WHERE bucket LIKE 'login:ip:%' ORDER BY bucket`);
+  return rows.map((row) => row.bucket.slice('login:ip:'.length));
+}
+
+describe(`TRUST_PROXY off, the default (${DATABASE_KIND})`, () => {
+  it('ignores X-Forwarded-For: a client cannot pick the IP its limits are counted under', { timeout: 120_000 }, async () => {
+    const app = await startTestApp();
+    try {
+      const client = httpClient(app.url);
+      for (const forwardedFor of ['203.0.113.9', '198.51.100.1, 203.0.113.10']) {
+        const response = await client.post('/auth/login', { email: uniqueEmail('ip'), password: 'wrong password 123' }, undefined, { 'x-forwarded-for': forwardedFor });
+        expect(response.status).toBe(401);
+      }
+      expect(await countedIps(app)).toEqual(['127.0.0.1']);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe(`login limits: IP first, failures only (${DATABASE_KIND})`, () => {
+  let app: TestApp;
+  let client: ReturnType<typeof httpClient>;
+  /** A login from `ip` (the gateway trusts the loopback proxy this test poses as). */
+  const loginFrom = (ip: string, email: string, password: string) => client.post('/auth/login', { email, password }, undefined, { 'x-forwarded-for': ip });
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TRUST_PROXY: '127.0.0.1/32', LOGIN_MAX_ATTEMPTS: String(LOGIN_MAX_ATTEMPTS) } });
+    client = httpClient(app.url);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('counts failures under the forwarded client IP when the proxy is trusted', async () => {
+    await loginFrom('192.0.2.99', uniqueEmail('ip'), 'wrong password 123');
+    expect(await countedIps(app)).toContain('192.0.2.99');
+  });
+
+  it('successful logins do not count, and a success clears the account’s failures', { timeout: 120_000 }, async () => {
+    const { email } = await registerUser(client);
+    for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS + 2; attempt += 1) expect((await loginFrom('198.51.100.10', email, PASSWORD)).status).toBe(200);
+    for (let round = 0; round < 3; round += 1) {
+      for (let failure = 0; failure < LOGIN_MAX_ATTEMPTS - 1; failure += 1) expect((await loginFrom('198.51.100.10', email, 'wrong password 123')).status).toBe(401);
+      expect((await loginFrom('198.51.100.10', email, PASSWORD)).status).toBe(200);
+    }
+  });
+
+  it('an IP that is already blocked adds nothing to an account’s count: it cannot lock the owner out', { timeout: 180_000 }, async () => {
+    const victim = await registerUser(client);
+    const attacker = '203.0.113.66';
+    // The attacker burns its IP's allowance on accounts that do not exist…
+    for (let attempt = 0; attempt < IP_LIMIT; attempt += 1) expect((await loginFrom(attacker, uniqueEmail('spray'), 'wrong password 123')).status).toBe(401);
+    // …and is then refused before the victim's account is even looked at, however often it tries.
+    for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS + 2; attempt += 1) {
+      const refused = await loginFrom(attacker, victim.email, 'wrong password 123');
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.type).toBe('rate_limit_error');
+    }
+    // Even the right password is refused from the blocked IP…
+    expect((await loginFrom(attacker, victim.email, PASSWORD)).status).toBe(429);
+    // …while the owner, elsewhere, signs in: the blocked attempts never reached the account's counter.
+    expect((await loginFrom('198.51.100.77', victim.email, PASSWORD)).status).toBe(200);
+  });
+
+  it('an account’s limit holds across IPs', { timeout: 60_000 }, async () => {
+    const { email } = await registerUser(client);
+    for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS; attempt += 1) expect((await loginFrom(`192.0.2.${attempt + 1}`, email, 'wrong password 123')).status).toBe(401);
+    expect((await loginFrom('192.0.2.200', email, PASSWORD)).status).toBe(429);
+  });
+});
