@@ -83,6 +83,10 @@ async function startGateway(standIns: StandIns, dataDirectory: string): Promise<
       ANTHROPIC_API_KEY: KEYS.anthropicServer,
       ALLOW_SERVER_KEY_FALLBACK: 'true',
       LOG_LEVEL: 'info',
+      // The browser tests are not about the abuse limits (§12); the gateway tests cover them.
+      SERVER_KEY_RPM: '100000',
+      MAX_INFLIGHT_PER_USER: '10000',
+      PROVIDER_KEY_TESTS_PER_HOUR: '10000',
       SHUTDOWN_TIMEOUT_MS: '5000',
       // The specs register users freely; invitation specs create their invitations as the first (admin) user.
       REGISTRATION: 'open',

@@ -207,6 +207,9 @@ async function main() {
     ANTHROPIC_API_KEY: keys.anthropic[0],
     GOOGLE_API_KEY: keys.google[0],
     LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+    // The bench measures throughput, not the abuse limits (§12): no server-key ration, room for every connection.
+    SERVER_KEY_RPM: '0',
+    MAX_INFLIGHT_PER_USER: '100000',
   });
   await waitFor(`${gatewayUrl}/healthz`, gateway, 'gateway');
 

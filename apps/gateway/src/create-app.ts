@@ -166,7 +166,8 @@ function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: Dr
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';
     logger[level](
-      { reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+      // A 5xx line goes to error trackers and alerts: its URL loses the query, where a caller may have put anything (§12).
+      { reqId: request.id, method: request.method, url: reply.statusCode >= 500 ? request.url.split('?')[0] : request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
       'request completed',
     );
     done();

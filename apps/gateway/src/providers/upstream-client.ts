@@ -24,8 +24,9 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * timeouts. No connection cap per origin by default: a capped pool is one FIFO queue shared by every
  * user, so one user holding hundreds of hung requests would make everyone else's wait for a socket
  * (issue 11). What one user can hold is bounded by MAX_INFLIGHT_PER_USER instead, and the total by
- * the gateway's own connection limits, since every upstream request has a client request behind it. Transport failures become GatewayErrors here (timeout → 504, unreachable → 502) so the
- * router and the key tester speak the same errors.
+ * the gateway's own connection limits, since every upstream request has a client request behind it.
+ * Transport failures become GatewayErrors here (timeout → 504, unreachable → 502) so the router and
+ * the key tester speak the same errors.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {

@@ -7,6 +7,8 @@ export const LEASE_SYNC_INTERVAL_MS = 250;
 /** A replica holds at most this share of a user's minute unused: it bounds how far below the limit a user can be refused. */
 const MAX_LEASE_SHARE = 0.05;
 const CLEANUP_EVERY_MS = 60_000;
+/** A user seen this recently gets a lease for the next minute as it starts, so their first request of it need not wait. */
+const CARRY_OVER_MS = 5_000;
 
 /** One user's lease on this replica for one minute. */
 interface Lease {
@@ -19,6 +21,7 @@ interface Lease {
   exhausted: boolean;
   /** Requests waiting for the next claim (a cold user, or one who used the lease up). */
   waiting: number;
+  lastUsedAt: number;
 }
 
 interface Claim {
@@ -76,9 +79,10 @@ export class LeasedRation implements RationCounter {
     const window = rationWindow();
     let lease = this.leases.get(userId);
     if (!lease || lease.window !== window) {
-      lease = { window, tokens: 0, usedSinceSync: 0, exhausted: false, waiting: 0 };
+      lease = { window, tokens: 0, usedSinceSync: 0, exhausted: false, waiting: 0, lastUsedAt: Date.now() };
       this.leases.set(userId, lease);
     }
+    lease.lastUsedAt = Date.now();
     return lease;
   }
 
@@ -114,10 +118,16 @@ export class LeasedRation implements RationCounter {
     const window = rationWindow();
     const maxLease = Math.max(1, Math.ceil(this.limit * MAX_LEASE_SHARE));
     const claims: Claim[] = [];
-    for (const [userId, lease] of this.leases) {
+    const now = Date.now();
+    for (const [userId, old] of this.leases) {
+      let lease = old;
       if (lease.window !== window) {
-        this.leases.delete(userId);
-        continue;
+        if (now - lease.lastUsedAt > CARRY_OVER_MS) {
+          this.leases.delete(userId);
+          continue;
+        }
+        lease = { window, tokens: 0, usedSinceSync: Math.max(1, lease.usedSinceSync), exhausted: false, waiting: 0, lastUsedAt: lease.lastUsedAt };
+        this.leases.set(userId, lease);
       }
       if (lease.exhausted) continue;
       // Waiters need one each; an active user gets what they used last round (up to the cap) ready in advance.

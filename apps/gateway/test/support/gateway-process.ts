@@ -89,6 +89,10 @@ export function productionEnv(databaseUrl: string, overrides: Record<string, str
     // Most tests register users freely; registration tests set REGISTRATION themselves.
     REGISTRATION: 'open',
     REGISTRATION_MAX_PER_IP: '100000',
+    // Generous abuse limits (§12) for tests about something else; a test about them overrides these.
+    SERVER_KEY_RPM: '100000',
+    MAX_INFLIGHT_PER_USER: '10000',
+    PROVIDER_KEY_TESTS_PER_HOUR: '10000',
     ...overrides,
   };
 }

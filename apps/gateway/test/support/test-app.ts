@@ -85,6 +85,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Most tests register users freely; registration tests set REGISTRATION themselves.
     REGISTRATION: 'open',
     REGISTRATION_MAX_PER_IP: '100000',
+    // Generous abuse limits (§12) for tests about something else; quotas.e2e-spec.ts sets its own.
+    SERVER_KEY_RPM: '100000',
+    MAX_INFLIGHT_PER_USER: '10000',
+    PROVIDER_KEY_TESTS_PER_HOUR: '10000',
     ...options.env,
   };
   const running = await createApp({ env, logDestination: destination });

@@ -1,0 +1,97 @@
+import { pino } from 'pino';
+import type { DataSource } from 'typeorm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LeasedRation } from './leased-ration.js';
+
+/**
+ * The `server_key_rations` claim statement, in memory: per (user, minute) at most `limit` granted in
+ * total, each claim getting what is left up to what it asked for. Counts the statements, so a test can
+ * see which requests needed the table.
+ */
+function fakeTable() {
+  const granted = new Map<string, number>();
+  const table = {
+    statements: 0,
+    dataSource: {
+      query: async (sql: string, parameters: unknown[]) => {
+        table.statements += 1;
+        // A real round trip takes a while: requests arriving meanwhile must not be answered from nothing.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        if (sql.startsWith('DELETE')) return [];
+        const [users, windows, wants, limit] = parameters as [string[], number[], number[], number];
+        return users.map((userId, index) => {
+          const key = `${userId}:${windows[index]}`;
+          const before = granted.get(key) ?? 0;
+          const lastGrant = Math.max(0, Math.min(wants[index]!, limit - before));
+          granted.set(key, before + lastGrant);
+          return { user_id: userId, window_minute: String(windows[index]), last_grant: lastGrant, granted: before + lastGrant };
+        });
+      },
+    } as unknown as DataSource,
+  };
+  return table;
+}
+
+const silent = pino({ level: 'silent' });
+
+describe(LeasedRation.name, () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('never admits more than the limit across two replicas, and at least 90 % of it, however the burst is spread', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:05Z'));
+    const table = fakeTable();
+    const replicas = [new LeasedRation(table.dataSource, silent, 60), new LeasedRation(table.dataSource, silent, 60)];
+    let admitted = 0;
+    for (let round = 0; round < 30; round += 1) {
+      // Five at once per replica, then a background round on each, as their timers would run.
+      const decisions = await Promise.all(replicas.flatMap((replica) => Array.from({ length: 5 }, () => replica.take('user-a'))));
+      admitted += decisions.filter((decision) => decision.allowed).length;
+      await Promise.all(replicas.map((replica) => replica.sync()));
+    }
+    expect(admitted).toBeLessThanOrEqual(60);
+    expect(admitted).toBeGreaterThanOrEqual(54);
+  });
+
+  it('answers a warm user from the local lease, without the table, and refuses with the seconds left in the minute', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:20Z'));
+    const table = fakeTable();
+    const sut = new LeasedRation(table.dataSource, silent, 100);
+
+    expect(await sut.take('user-b')).toEqual({ allowed: true }); // cold: one claim
+    let statementsDuringRequests = 0;
+    for (let index = 0; index < 5; index += 1) {
+      await sut.sync(); // the background round tops the lease up with what the user used
+      const before = table.statements;
+      expect(await sut.take('user-b')).toEqual({ allowed: true });
+      statementsDuringRequests += table.statements - before;
+    }
+    expect(statementsDuringRequests).toBe(0);
+
+    const other = new LeasedRation(table.dataSource, silent, 100);
+    for (let index = 0; index < 200; index += 1) await other.take('user-b');
+    await sut.sync();
+    let refusal: Awaited<ReturnType<LeasedRation['take']>> = { allowed: true };
+    for (let index = 0; index < 20 && refusal.allowed; index += 1) refusal = await sut.take('user-b');
+    expect(refusal).toEqual({ allowed: false, retryAfterSeconds: 40 });
+  });
+
+  it('counts each user and each minute on its own', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:50Z'));
+    const table = fakeTable();
+    const sut = new LeasedRation(table.dataSource, silent, 2);
+
+    const first = [await sut.take('user-c'), await sut.take('user-c'), await sut.take('user-c')];
+    const otherUser = await sut.take('user-d');
+    vi.setSystemTime(new Date('2026-01-01T00:01:00Z'));
+    const nextMinute = await sut.take('user-c');
+
+    expect(first.map((decision) => decision.allowed)).toEqual([true, true, false]);
+    expect(otherUser.allowed).toBe(true);
+    expect(nextMinute.allowed).toBe(true);
+  });
+});
