@@ -5,9 +5,15 @@ import path from 'node:path';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { GatewayError } from './common/errors/gateway-error.js';
+import { sendError } from './common/errors/openai-error.filter.js';
+import { answerClientError } from './common/http/client-error-handler.js';
+import { limitManagementBodies, slowClientServerOptions } from './common/http/http-limits.js';
+import { installJsonBodyParser } from './common/http/json-body-parser.js';
+import { refuseUnstorableQueryAndParams } from './common/http/unstorable-text.js';
 import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { securityHeaders, securityHeadersFor } from './common/security/security-headers.js';
@@ -61,10 +67,21 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
       return503OnClosing: true,
       // TRUST_PROXY (§12): which X-Forwarded-For hops `request.ip` (logs, limits) believes.
       trustProxy: fastifyTrustProxy(config.trustProxy),
+      // Slow clients (§12): the request must arrive in time; responses (streams) are not timed.
+      requestTimeout: config.requestTimeoutMs,
+      http: slowClientServerOptions(config),
+      clientErrorHandler: answerClientError,
+      // What the router rejects before any hook runs (bad percent-encoding, over-long parameters).
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        void reply.headers(securityHeadersFor(request.url, securityHeaders())).header('x-request-id', request.id);
+        sendError(error, request, reply, logger);
+      },
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, database, logger }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
+      // The JSON parser is ours (installJsonBodyParser): Nest's would override the per-route body limits.
+      bodyParser: false,
     });
   } catch (error) {
     await database.stop();
@@ -79,6 +96,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
       exceptionFactory: (errors: ValidationError[]) => validationError(errors),
     }),
   );
+  const fastify = app.getHttpAdapter().getInstance();
+  installJsonBodyParser(fastify);
+  refuseUnstorableQueryAndParams(fastify);
+  limitManagementBodies(fastify, config);
   const drain = app.get(DrainState);
   installCors(app, config);
   installHttpHooks(app, logger, drain);
@@ -89,6 +110,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
     logger.warn({ webDistDir: config.webDistDir }, 'settings SPA not built: `pnpm build` (or `pnpm start`) builds it');
   }
 
+  app.getHttpServer().maxConnections = config.maxConnections;
   try {
     // Lifecycle hooks (migrations, the master-key check) run here: a failure must not leave the
     // embedded database running, or the next start would find DATA_DIR "in use".
@@ -165,9 +187,10 @@ function installHttpHooks(app: NestFastifyApplication, logger: Logger, drain: Dr
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : request.url === '/healthz' || request.url === '/readyz' ? 'debug' : 'info';
+    // A 5xx line is kept and read more widely: it carries the path only, no query parameters (§12).
+    const url = level === 'error' ? request.url.split('?')[0] : request.url;
     logger[level](
-      // A 5xx line goes to error trackers and alerts: its URL loses the query, where a caller may have put anything (§12).
-      { reqId: request.id, method: request.method, url: reply.statusCode >= 500 ? request.url.split('?')[0] : request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+      { reqId: request.id, method: request.method, url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
       'request completed',
     );
     done();

@@ -80,8 +80,11 @@ describe(`security headers, CORS, body limit and request ids (${DATABASE_KIND})`
 
   it('refuses an oversized body with a clear 413 in OpenAI\'s error shape', async () => {
     const big = { email: 'someone@example.com', password: 'x'.repeat(4096) };
-    for (const url of ['/auth/login', '/v1/chat/completions']) {
-      const response = await client.post(url, big);
+    // Gateway routes check the API key before the body (§12): a valid key gets as far as the limit.
+    const user = await client.post('/auth/register', { email: `big-${Date.now()}@example.com`, password: 'correct horse battery staple' });
+    const key = await client.post('/admin/api-keys', { name: 'big' }, user.body.accessToken);
+    for (const [url, token] of [['/auth/login', undefined], ['/v1/chat/completions', key.body.key]] as const) {
+      const response = await client.post(url, big, token);
       expect(response.status, url).toBe(413);
       expect(response.body, url).toEqual({ error: { message: 'Request body too large.', type: 'invalid_request_error', code: 'payload_too_large', param: null } });
     }

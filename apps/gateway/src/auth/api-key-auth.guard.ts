@@ -17,13 +17,23 @@ export function readApiKey(headers: FastifyRequest['headers']): string | undefin
   return typeof apiKey === 'string' ? apiKey.trim() : undefined;
 }
 
-/** Gateway routes (§5): a live UniRoute API key, looked up in memory once warm. */
+/**
+ * Gateway routes (§5): a live UniRoute API key, looked up in memory once warm. The one place that
+ * decides: `ApiKeyAuthBeforeBody` calls {@link authenticate} before the body is read, the guard
+ * then finds the principal already set.
+ */
 @Injectable()
 export class ApiKeyAuthGuard implements CanActivate {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    await this.authenticate(context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>());
+    return true;
+  }
+
+  /** Sets the request's principal from its `ur_` key, or throws the 401. */
+  async authenticate(request: FastifyRequest & AuthenticatedRequest): Promise<void> {
+    if (request[PRINCIPAL]) return;
     const key = readApiKey(request.headers);
     if (!key) {
       throw new GatewayError('invalid_api_key', 'Missing UniRoute API key. Send it as `Authorization: Bearer ur_…` or `x-api-key: ur_…` (`x-goog-api-key` for the Google SDK).');
@@ -31,6 +41,5 @@ export class ApiKeyAuthGuard implements CanActivate {
     const principal = await this.apiKeys.authenticate(key);
     if (!principal) throw new GatewayError('invalid_api_key', 'Invalid or revoked UniRoute API key.');
     request[PRINCIPAL] = principal;
-    return true;
   }
 }

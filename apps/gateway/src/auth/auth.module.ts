@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ApiKeyAuthBeforeBody } from './api-key-auth-before-body.js';
 import { ApiKeyAuthGuard } from './api-key-auth.guard.js';
 import { AuthController } from './auth.controller.js';
 import { GlobalAuthGuard, JwtAuthGuard } from './auth.guard.js';
@@ -39,6 +40,7 @@ import { SessionsService } from './sessions.service.js';
     JwtStrategy,
     JwtAuthGuard,
     ApiKeyAuthGuard,
+    ApiKeyAuthBeforeBody,
     { provide: APP_GUARD, useClass: GlobalAuthGuard },
   ],
   exports: [SessionsService],

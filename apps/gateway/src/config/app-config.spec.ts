@@ -31,6 +31,8 @@ describe(loadConfig.name, () => {
     expect(sut.upstream.connections).toBe(0);
     expect(sut.allowRequestKeys).toBe(true);
     expect(sut.auditRetentionDays).toBe(365);
+    expect(sut.requestTimeoutMs).toBe(60_000);
+    expect(sut.maxConnections).toBe(10_000);
   });
 
   it('reads ALLOW_REQUEST_KEYS and AUDIT_RETENTION_DAYS', () => {
@@ -48,6 +50,14 @@ describe(loadConfig.name, () => {
       REDIS_URL: 'redis://127.0.0.1:6379/0',
     });
     expect(sut.quotas).toEqual({ serverKeyRpm: 0, maxInflightPerUser: 8, providerKeyTestsPerHour: 3, redisUrl: 'redis://127.0.0.1:6379/0' });
+  });
+
+  it('reads REQUEST_TIMEOUT_MS and MAX_CONNECTIONS and refuses nonsense', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '20' });
+    expect(sut.requestTimeoutMs).toBe(1500);
+    expect(sut.maxConnections).toBe(20);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '0' })).toThrow('REQUEST_TIMEOUT_MS must be positive');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MAX_CONNECTIONS: 'lots' })).toThrow('MAX_CONNECTIONS must be a number');
   });
 
   it('generates development secrets once into DATA_DIR, with a warning, and reuses them', () => {

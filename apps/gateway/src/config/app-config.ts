@@ -55,6 +55,10 @@ export interface AppConfig {
   /** How long a cached principal (API key or session → user) is trusted before it is re-checked, ≤ 60 s. */
   readonly principalCacheTtlSeconds: number;
   readonly bodyLimitBytes: number;
+  /** Slow clients (§12): the whole request (headers and body) must arrive within this; responses are not limited. */
+  readonly requestTimeoutMs: number;
+  /** Open connections beyond this are closed at once (Node's `server.maxConnections`). */
+  readonly maxConnections: number;
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
   readonly webDistDir: string;
@@ -145,6 +149,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     trustProxy: env.TRUST_PROXY,
     principalCacheTtlSeconds: env.PRINCIPAL_CACHE_TTL_SECONDS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,

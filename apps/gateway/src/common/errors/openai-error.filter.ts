@@ -3,6 +3,8 @@ import type { ErrorCode } from '@uniroute/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { APP_LOGGER } from '../logging/logging.module.js';
+import { discardRequestBody } from '../http/discard-request-body.js';
+import { fromDatabaseError, loggableError } from './database-errors.js';
 import { fromFastifyError } from './fastify-errors.js';
 import { GatewayError } from './gateway-error.js';
 import { writeStreamError } from './write-stream-error.js';
@@ -20,6 +22,8 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
 /** Turns anything thrown by a route into OpenAI's error shape (§5); unexpected errors become a bare 500. */
 export function toGatewayError(exception: unknown, request?: { method: string; url: string }): GatewayError {
   if (exception instanceof GatewayError) return exception;
+  const fromFramework = fromFastifyError(exception) ?? fromDatabaseError(exception);
+  if (fromFramework) return fromFramework;
   if (exception instanceof HttpException) {
     const fromFastify = fromFastifyError(exception.cause);
     if (fromFastify) return fromFastify;
@@ -36,6 +40,35 @@ export function toGatewayError(exception: unknown, request?: { method: string; u
   return new GatewayError('internal_error', 'Internal server error', { cause: exception });
 }
 
+/**
+ * Sends `exception` as OpenAI's error body: the one place every error leaves through (STYLE §3),
+ * whether Nest caught it (the filter below) or Fastify did before any route ran (`frameworkErrors`,
+ * hooks). A 5xx is logged with the request id, its path without the query string, and no SQL
+ * parameters (see `loggableError`).
+ */
+export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  const error = toGatewayError(exception, request);
+  if (error.status >= 500) {
+    const cause = error.code === 'internal_error' ? exception : error.cause;
+    logger.error(
+      { reqId: request.id, method: request.method, path: request.url.split('?')[0], code: error.code, ...(cause === undefined ? {} : { err: loggableError(cause) }) },
+      error.message,
+    );
+  }
+  if (reply.raw.headersSent) {
+    writeStreamError(reply.raw, error);
+    return;
+  }
+  if (error.status === 413) {
+    // Answer, then read and drop the rest of the body on a connection kept open: closing it with
+    // unread bytes resets it, and the client would see EPIPE instead of this 413.
+    void reply.removeHeader('connection');
+    discardRequestBody(request.raw);
+  }
+  if (error.headers) void reply.headers(error.headers);
+  void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(error.toBody());
+}
+
 /** The one global filter (STYLE §3): every error a client sees leaves through here. */
 @Catch()
 export class OpenAIErrorFilter implements ExceptionFilter {
@@ -43,17 +76,6 @@ export class OpenAIErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const error = toGatewayError(exception, request);
-    if (error.status >= 500) {
-      this.logger.error({ reqId: request.id, err: error.code === 'internal_error' ? exception : error }, error.message);
-    }
-    if (reply.raw.headersSent) {
-      writeStreamError(reply.raw, error);
-      return;
-    }
-    if (error.headers) void reply.headers(error.headers);
-    void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(error.toBody());
+    sendError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
   }
 }
