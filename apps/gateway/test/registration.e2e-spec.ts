@@ -89,7 +89,9 @@ describe(`registration under REGISTRATION=invite, the default (${DATABASE_KIND})
 
   it('refuses an expired invitation', async () => {
     const invitation = await invite();
-    await app.sql(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE expires_at = $1`, [invitation.expiresAt]);
+    const listed = (await client.get('/admin/invitations', adminToken)).body as Array<{ id: string; expiresAt: string }>;
+    const id = listed.find((item) => item.expiresAt === invitation.expiresAt)!.id;
+    await app.sql(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
     expectRefused(await register(uniqueEmail('late'), invitation.token));
   });
 
