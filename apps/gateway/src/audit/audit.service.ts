@@ -163,7 +163,8 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
           [JSON.stringify(batch)],
         );
       } catch (error) {
-        this.logger.warn({ err: error, count: batch.length }, 'audit: could not write events');
+        // Not the whole error: a driver error carries the statement's parameters (emails, IPs, user agents).
+        this.logger.warn({ reason: error instanceof Error ? error.message : String(error), count: batch.length }, 'audit: could not write events');
       }
     }
   }
