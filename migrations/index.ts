@@ -3,6 +3,7 @@ import { CreateUserProviderKeys1732700000001 } from './1732700000001-CreateUserP
 import { AddUserRoles1733300000000 } from './1733300000000-AddUserRoles.js';
 import { AddSessionsAndInvitations1733310000000 } from './1733310000000-AddSessionsAndInvitations.js';
 import { CreateServerKeyRations1733320000001 } from './1733320000001-CreateServerKeyRations.js';
+import { AddKeyPolicyHealthAndAudit1733700000001 } from './1733700000001-AddKeyPolicyHealthAndAudit.js';
 
 /** Every migration in order; the gateway runs the pending ones on start. */
 export const ALL_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const ALL_MIGRATIONS = [
   AddUserRoles1733300000000,
   AddSessionsAndInvitations1733310000000,
   CreateServerKeyRations1733320000001,
+  AddKeyPolicyHealthAndAudit1733700000001,
 ];

@@ -10,8 +10,11 @@ export interface StandInRequest {
   stream: boolean;
 }
 
-async function control(method: 'GET' | 'POST', path: string): Promise<unknown> {
-  const response = await fetch(`${e2eEnvironment().standInsUrl}/__stand-ins${path}`, { method });
+async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${e2eEnvironment().standInsUrl}/__stand-ins${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
   if (!response.ok) throw new Error(`stand-ins ${method} ${path} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
@@ -31,4 +34,9 @@ export async function resetStandIns(): Promise<void> {
 export async function standInBaseUrls(): Promise<Record<StandInRequest['provider'], string>> {
   const body = (await control('GET', '/health')) as { baseUrls: Record<StandInRequest['provider'], string> };
   return body.baseUrls;
+}
+
+/** Makes the stand-in answer the next request carrying `apiKey` with `status`, in the provider's own error shape. */
+export async function failNextRequestWithKey(provider: StandInRequest['provider'], apiKey: string, status: number): Promise<void> {
+  await control('POST', '/inject', { provider, apiKey, status });
 }

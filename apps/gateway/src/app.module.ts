@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AdminUsersModule } from './admin-users/admin-users.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CacheInvalidationModule } from './cache-invalidation/cache-invalidation.module.js';
 import { OpenAIErrorFilter } from './common/errors/openai-error.filter.js';
@@ -42,6 +43,7 @@ export class AppModule {
         MetricsModule,
         CacheInvalidationModule,
         UsageModule,
+        AuditModule,
         AuthModule,
         AdminUsersModule,
         ApiKeysModule,

@@ -58,12 +58,15 @@ describe(`BYOK credential resolution (${DATABASE_KIND})`, () => {
     const { client } = harness;
     const user = await userWithApiKey(harness);
     await client.post('/admin/provider-keys', { provider: 'openai', apiKey: 'sk-proj-user-key-that-was-revoked-7777' }, user.token);
+    // byok_only: no retry on the server key (§8), so the provider's refusal reaches the caller.
+    await client.put('/admin/provider-keys/openai', { fallbackPolicy: 'byok_only' }, user.token);
     const error = await user.openai.chat.completions.create({ model: 'gpt-4o-mini', ...ask }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 401 });
     const message = (error as Error).message;
     expect(message).toMatch(/your/i);
     expect(message).not.toContain('sk-proj-user-key-that-was-revoked-7777');
     await expect.poll(async () => (await client.get('/admin/provider-keys/openai', user.token)).body.lastTestOk, { timeout: 5_000 }).toBe(false);
+    expect((await client.get('/admin/provider-keys/openai', user.token)).body.health).toBe('rejected');
   });
 
   it('records lastUsedAt on the user key in the background', async () => {

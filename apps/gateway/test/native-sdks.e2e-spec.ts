@@ -118,6 +118,8 @@ describe(`native Anthropic and Gemini routes with the official SDKs (${DATABASE_
       const user = await userWithApiKey(harness);
       const refused = 'sk-ant-api03-user-key-anthropic-refuses-7777';
       await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: refused }, user.token);
+      // byok_only: no retry on a server key (§8), so the SDK sees the provider's refusal.
+      await harness.client.put('/admin/provider-keys/anthropic', { fallbackPolicy: 'byok_only' }, user.token);
       const error = await anthropicClient(harness.app.url, user.apiKey).messages.create(hello('hi')).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
       expect(error).toMatchObject({ status: 401, error: { error: { type: 'authentication_error' } } });

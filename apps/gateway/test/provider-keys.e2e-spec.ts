@@ -33,6 +33,10 @@ describe(`provider keys — BYOK management (${DATABASE_KIND})`, () => {
       lastTestedAt: null,
       lastTestOk: null,
       usable: true,
+      fallbackPolicy: 'byok_then_server',
+      health: 'unverified',
+      healthReason: null,
+      healthUntil: null,
     });
     expect(added.text).not.toContain(USER_KEYS.openai);
 
@@ -179,9 +183,9 @@ describe(`provider keys — BYOK management (${DATABASE_KIND})`, () => {
     await client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token);
     const statuses = (await client.get('/admin/providers', user.token)).body;
     expect(statuses).toEqual([
-      { provider: 'openai', label: 'OpenAI', serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: false },
-      { provider: 'anthropic', label: 'Anthropic', serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: true },
-      { provider: 'google', label: 'Google Gemini', serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: true },
+      { provider: 'openai', label: 'OpenAI', serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: false, fallbackPolicy: 'byok_then_server' },
+      { provider: 'anthropic', label: 'Anthropic', serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: true, fallbackPolicy: 'byok_then_server' },
+      { provider: 'google', label: 'Google Gemini', serverKeyConfigured: true, fallbackAllowed: true, usesServerKey: true, fallbackPolicy: 'byok_then_server' },
     ]);
   });
 });

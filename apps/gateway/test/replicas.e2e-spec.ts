@@ -95,6 +95,37 @@ describe.skipIf(unavailable !== undefined)('two replicas on one PostgreSQL datab
     for (const elapsed of [added, updated, deleted, revoked]) expect(elapsed).toBeLessThanOrEqual(PROPAGATION_LIMIT_MS);
   });
 
+  it('a provider 401 through A marks the key rejected, and B skips it within a second (byok_only: fails without calling the provider)', async () => {
+    const a = httpClient(replicaA.url);
+    const b = httpClient(replicaB.url);
+    const user = await a.post('/auth/register', { email: uniqueEmail('health'), password: 'correct horse battery staple' });
+    const token: string = user.body.accessToken;
+    const apiKey: string = (await a.post('/admin/api-keys', { name: 'health' }, token)).body.key;
+    const ownKey = USER_KEYS.anthropic;
+    expect((await a.post('/admin/provider-keys', { provider: 'anthropic', apiKey: ownKey }, token)).status).toBe(201);
+    expect((await a.put('/admin/provider-keys/anthropic', { fallbackPolicy: 'byok_only' }, token)).status).toBe(200);
+    const chat = (replica: ReturnType<typeof httpClient>) =>
+      replica.post('/v1/chat/completions', { model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'hi' }] }, apiKey);
+
+    // B serves the user with their key first: its cache holds the key as working.
+    const warm = await chat(b);
+    expect(warm.status).toBe(200);
+    expect(warm.headers.get('x-uniroute-key-id')).toBe((await a.get('/admin/provider-keys/anthropic', token)).body.id);
+
+    standIns.inject({ provider: 'anthropic', apiKey: ownKey, status: 401 });
+    const refused = await chat(a);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toMatch(/Anthropic rejected your API key/);
+
+    const skippedOnB = await within(PROPAGATION_LIMIT_MS, async () => {
+      const seen = standIns.requests.length;
+      const answer = await chat(b);
+      return answer.status === 401 && /byok_only/.test(answer.body.error.message) && standIns.requests.length === seen;
+    });
+    expect(skippedOnB).toBeLessThanOrEqual(PROPAGATION_LIMIT_MS);
+    expect((await b.get('/admin/provider-keys/anthropic', token)).body).toMatchObject({ health: 'rejected', lastTestOk: false });
+  });
+
   it('a user disabled through A loses their warmed API key and session on B within a second; a deleted one too', async () => {
     const a = httpClient(replicaA.url);
     const b = httpClient(replicaB.url);

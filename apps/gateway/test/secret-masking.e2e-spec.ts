@@ -89,12 +89,16 @@ describe(`exact secrets masked in everything relayed from an upstream (${DATABAS
   it("a user's own key of any shape: masked in chat errors, test-connection and validate", async () => {
     const user = await userWithApiKey(harness);
     expect((await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_CANARY }, user.token)).status).toBe(201);
+    // byok_only: the provider's refusal reaches the caller instead of a retry on the server key (§8).
+    expect((await harness.client.put('/admin/provider-keys/openai', { fallbackPolicy: 'byok_only' }, user.token)).status).toBe(200);
 
     harness.standIns.inject({ provider: 'openai', apiKey: USER_CANARY, status: 401, echoApiKey: true, times: 2 });
     const chat = await harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, user.apiKey);
     const tested = await harness.client.post('/admin/provider-keys/openai/test', undefined, user.token);
     harness.standIns.inject({ provider: 'anthropic', apiKey: USER_CANARY, status: 401, echoApiKey: true });
-    const validated = await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: USER_CANARY, validate: true }, user.token);
+    // Another account: the same key for a second provider of one account is a 409 before any test (§8 fingerprints).
+    const other = await userWithApiKey(harness);
+    const validated = await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: USER_CANARY, validate: true }, other.token);
 
     expect(chat.status).toBe(401);
     expect(tested.status).toBe(200);

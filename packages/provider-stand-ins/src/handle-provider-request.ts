@@ -4,6 +4,7 @@ import { parseJson, readRequestBody, type ParsedJson } from './http/read-request
 import { pathWithoutKey, recordHeaders } from './http/record-headers.js';
 import { writeJsonReply, writeStreamReply } from './http/write-reply.js';
 import type { Injection } from './injection.js';
+import { keyFailureOf } from './key-failure-marker.js';
 import { isRecord } from './json/json-readers.js';
 import type { AnswerSettings, ProviderApi, ProviderEndpoint, ProviderReply } from './providers/provider-api.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -139,6 +140,8 @@ function decideReply(api: ProviderApi, inputs: ReplyInputs): ProviderReply {
   const { method, endpoint, target, request, apiKey, parsed, context } = inputs;
   if (endpoint === null) return api.failureReply({ kind: 'route-not-found', method, path: target.providerPath });
   if (apiKey === null) return api.failureReply({ kind: 'missing-api-key' });
+  const keyFailure = keyFailureOf(apiKey);
+  if (keyFailure !== null) return api.failureReply({ kind: 'key-failure', failure: keyFailure, apiKey, model: api.describe(endpoint, inputs.body).model });
   if (!context.state.acceptsKey(api.provider, apiKey)) return api.failureReply({ kind: 'invalid-api-key', apiKey });
   const headerProblem = api.checkRequiredHeaders(request.headers);
   if (headerProblem !== null) return headerProblem;

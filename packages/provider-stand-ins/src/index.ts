@@ -5,3 +5,4 @@ export { STAND_IN_PROVIDERS, isStandInProvider, type StandInProvider } from './p
 export type { Injection } from './injection.js';
 export type { RecordedRequest, PublicRecordedRequest } from './recorded-request.js';
 export { maskKeyForLogs } from './mask-key.js';
+export { keyFailureOf, KEY_FAILURE_STATUSES, type KeyFailure } from './key-failure-marker.js';

@@ -8,3 +8,4 @@ export * from './openai/chat-completion.js';
 export * from './openai/reasoning.js';
 export * from './openai/embeddings.js';
 export * from './openai/responses.js';
+export * from './dto/audit.js';

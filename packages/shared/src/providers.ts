@@ -16,6 +16,6 @@ export function isProviderId(value: unknown): value is ProviderId {
   return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
 }
 
-/** Where a request's provider credential came from (`x-uniroute-key-source`). */
-export const KEY_SOURCES = ['user', 'server'] as const;
+/** Where a request's provider credential came from (`x-uniroute-key-source`); `request` = `x-uniroute-provider-key` (§8). */
+export const KEY_SOURCES = ['user', 'server', 'request'] as const;
 export type KeySource = (typeof KEY_SOURCES)[number];

@@ -1,3 +1,4 @@
+import { CurrentOrigin, type RequestOrigin } from '../audit/request-origin.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiKeyView, CreatedApiKey } from '@uniroute/shared';
@@ -18,8 +19,8 @@ export class ApiKeysController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The new key; `key` is shown only in this response.' })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKey> {
-    return this.apiKeys.create(principal.userId, body.name);
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto, @CurrentOrigin() origin: RequestOrigin): Promise<CreatedApiKey> {
+    return this.apiKeys.create(principal.userId, body.name, origin);
   }
 
   @Get()
@@ -31,7 +32,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked; the key stops working at once.' })
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe) id: string): Promise<void> {
-    await this.apiKeys.revoke(principal.userId, id);
+  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe) id: string, @CurrentOrigin() origin: RequestOrigin): Promise<void> {
+    await this.apiKeys.revoke(principal.userId, id, origin);
   }
 }

@@ -1,3 +1,5 @@
+import { AuditService } from '../audit/audit.service.js';
+import type { RequestOrigin } from '../audit/request-origin.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyView, CreatedApiKey, UserRole } from '@uniroute/shared';
@@ -32,6 +34,7 @@ export class ApiKeysService {
     private readonly lastUsed: LastUsedRecorder,
     private readonly invalidation: CacheInvalidationService,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cache = new VersionedCache<Principal>(CACHE_SIZE, config.principalCacheTtlSeconds * 1000);
@@ -44,11 +47,12 @@ export class ApiKeysService {
     );
   }
 
-  async create(userId: string, name: string): Promise<CreatedApiKey> {
+  async create(userId: string, name: string, origin?: RequestOrigin): Promise<CreatedApiKey> {
     const key = `${API_KEY_PREFIX}${this.crypto.randomToken(32)}`;
     const entity = await this.apiKeys.save(
       this.apiKeys.create({ userId, name, keyHash: this.crypto.sha256(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) }),
     );
+    this.audit.record({ actor: { id: userId }, action: 'api_key.created', origin, detail: { apiKeyId: entity.id, name: entity.name.slice(0, 100), prefix: entity.prefix } });
     return { id: entity.id, name: entity.name, key, prefix: entity.prefix, createdAt: entity.createdAt.toISOString() };
   }
 
@@ -58,11 +62,12 @@ export class ApiKeysService {
   }
 
   /** Revokes at once: the row is marked and every replica drops the key from its cache. */
-  async revoke(userId: string, id: string): Promise<void> {
+  async revoke(userId: string, id: string, origin?: RequestOrigin): Promise<void> {
     const entity = await this.apiKeys.findOneBy({ id, userId, revokedAt: IsNull() });
     if (!entity) throw new GatewayError('not_found', 'No such API key.', { param: 'id' });
     await this.apiKeys.update({ id: entity.id }, { revokedAt: new Date() });
     await this.invalidation.publish({ kind: 'api-key', keyHash: entity.keyHash });
+    this.audit.record({ actor: { id: userId }, action: 'api_key.revoked', origin, detail: { apiKeyId: entity.id, prefix: entity.prefix } });
   }
 
   /** The caller behind a raw `ur_` key, or `null` for an unknown or revoked key or a disabled user's. */

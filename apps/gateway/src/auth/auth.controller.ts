@@ -1,3 +1,4 @@
+import { CurrentOrigin, type RequestOrigin } from '../audit/request-origin.js';
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthResponse, RegistrationInfo, UserView } from '@uniroute/shared';
@@ -40,8 +41,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: AuthResponseDto })
-  login(@Body() body: CredentialsDto, @Ip() ip: string): Promise<AuthResponse> {
-    return this.auth.login(body, ip);
+  login(@Body() body: CredentialsDto, @Ip() ip: string, @CurrentOrigin() origin: RequestOrigin): Promise<AuthResponse> {
+    return this.auth.login(body, ip, origin.userAgent);
   }
 
   @Get('me')

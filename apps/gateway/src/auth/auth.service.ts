@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AuthResponse, ChangePasswordRequest, CredentialsRequest, RegisterRequest } from '@uniroute/shared';
 import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InvitationsService } from '../invitations/invitations.service.js';
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly invitations: InvitationsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -66,20 +68,27 @@ export class AuthService {
    * §12: the client IP's limit is checked first (a blocked IP adds nothing to any account's count),
    * then the account's; only failures count, and a success clears the account's failures.
    */
-  async login(credentials: CredentialsRequest, clientIp: string): Promise<AuthResponse> {
+  async login(credentials: CredentialsRequest, clientIp: string, userAgent: string | null = null): Promise<AuthResponse> {
     const email = credentials.email.toLowerCase();
     const buckets = this.loginBuckets(email, clientIp);
     await this.refuseWhileBlocked(buckets);
 
     const user = await this.users.findByEmail(email);
     const valid = await this.passwords.verify(user?.passwordHash, credentials.password);
+    // §8: an account's owner sees the attempts on it; an attempt on no account belongs to nobody's log.
+    const origin = { ip: clientIp, userAgent };
     if (!user || !valid) {
       await this.countFailure(buckets);
+      if (user) this.audit.record({ actor: { id: user.id, email: user.email }, action: 'auth.login_failed', outcome: 'failure', origin, detail: { reason: 'wrong_password' } });
       throw new GatewayError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE);
     }
-    if (user.disabledAt) throw new GatewayError('permission_denied', 'This account has been disabled by an admin.');
+    if (user.disabledAt) {
+      this.audit.record({ actor: { id: user.id, email: user.email }, action: 'auth.login_failed', outcome: 'failure', origin, detail: { reason: 'disabled' } });
+      throw new GatewayError('permission_denied', 'This account has been disabled by an admin.');
+    }
     await this.rateLimits.reset(buckets.account);
     await this.users.recordLogin(user.id);
+    this.audit.record({ actor: { id: user.id, email: user.email }, action: 'auth.login', origin });
     return this.issueSession(user);
   }
 

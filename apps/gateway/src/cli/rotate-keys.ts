@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppDependencies } from '../app.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { CacheInvalidationModule } from '../cache-invalidation/cache-invalidation.module.js';
 import { LoggingModule } from '../common/logging/logging.module.js';
 import { ConfigModule } from '../config/config.module.js';
@@ -36,6 +37,8 @@ class RotationModule {
         CryptoModule,
         CacheInvalidationModule,
         UsageModule,
+        // Each re-encrypted key is an audit event for its owner (`provider_key.rotated`), written before the context closes.
+        AuditModule,
         ProviderKeyModule,
       ],
     };

@@ -29,8 +29,16 @@ describe(loadConfig.name, () => {
     expect(sut.providers.google.baseUrl).toBe('https://generativelanguage.googleapis.com');
     expect(sut.quotas).toEqual({ serverKeyRpm: 60, maxInflightPerUser: 64, providerKeyTestsPerHour: 20, redisUrl: undefined });
     expect(sut.upstream.connections).toBe(0);
+    expect(sut.allowRequestKeys).toBe(true);
+    expect(sut.auditRetentionDays).toBe(365);
     expect(sut.requestTimeoutMs).toBe(60_000);
     expect(sut.maxConnections).toBe(10_000);
+  });
+
+  it('reads ALLOW_REQUEST_KEYS and AUDIT_RETENTION_DAYS', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), ALLOW_REQUEST_KEYS: 'false', AUDIT_RETENTION_DAYS: '30' });
+    expect(sut.allowRequestKeys).toBe(false);
+    expect(sut.auditRetentionDays).toBe(30);
   });
 
   it('reads the abuse limits; SERVER_KEY_RPM=0 means no limit', () => {
@@ -89,6 +97,8 @@ describe(loadConfig.name, () => {
     [{ PUBLIC_URL: 'ftp://example.com' }, 'PUBLIC_URL'],
     [{ PRINCIPAL_CACHE_TTL_SECONDS: '61' }, 'PRINCIPAL_CACHE_TTL_SECONDS'],
     [{ SERVER_KEY_RPM: '-1' }, 'SERVER_KEY_RPM'],
+    [{ ALLOW_REQUEST_KEYS: 'sometimes' }, 'ALLOW_REQUEST_KEYS'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
     [{ MAX_INFLIGHT_PER_USER: '0' }, 'MAX_INFLIGHT_PER_USER'],
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
   ])('stops on %j with one line naming %s', (env, variable) => {

@@ -27,6 +27,10 @@ export interface AppConfig {
   readonly jwt: { readonly secret: string; readonly ttlSeconds: number };
   readonly providers: Readonly<Record<ProviderId, ProviderConfig>>;
   readonly allowServerKeyFallback: boolean;
+  /** `x-uniroute-provider-key` (§8): a caller may send a provider key for one request. */
+  readonly allowRequestKeys: boolean;
+  /** Audit events older than this are deleted (§8). */
+  readonly auditRetentionDays: number;
   /** `connections` 0 = no cap per origin (the per-user in-flight cap bounds what one user holds). */
   readonly upstream: { readonly timeoutMs: number; readonly connectTimeoutMs: number; readonly connections: number };
   /**
@@ -129,6 +133,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       google: { baseUrl: env.GOOGLE_BASE_URL, serverKey: env.GOOGLE_API_KEY },
     },
     allowServerKeyFallback: env.ALLOW_SERVER_KEY_FALLBACK,
+    allowRequestKeys: env.ALLOW_REQUEST_KEYS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     upstream: { timeoutMs: env.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS, connections: env.UPSTREAM_CONNECTIONS },
     quotas: {
       serverKeyRpm: env.SERVER_KEY_RPM,

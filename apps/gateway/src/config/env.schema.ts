@@ -111,6 +111,8 @@ export const envSchema = z.object({
     .transform((value) => (value === '' ? undefined : value))
     .optional(),
   PROVIDER_KEY_TESTS_PER_HOUR: positiveInteger.default(20),
+  AUDIT_RETENTION_DAYS: positiveInteger.max(36_500).default(365),
+  ALLOW_REQUEST_KEYS: booleanString.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_ATTEMPTS: positiveInteger.default(10),
   LOGIN_WINDOW_SECONDS: positiveInteger.default(15 * 60),

@@ -63,4 +63,16 @@ describe(CryptoService.name, () => {
   it('hashes API keys with SHA-256', () => {
     expect(sut.sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
+
+  it('fingerprints a key with an HMAC that depends on the master key, not the user, and matches across rotation', () => {
+    const fingerprint = sut.fingerprintProviderKey('sk-live-fingerprinted-1234');
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(sut.fingerprintProviderKey('sk-live-fingerprinted-1234')).toBe(fingerprint);
+    expect(fingerprint).not.toBe(sut.sha256('sk-live-fingerprinted-1234'));
+    expect(sut.fingerprintProviderKey('sk-live-fingerprinted-1235')).not.toBe(fingerprint);
+    expect(service(`v1:${keyV2}`).fingerprintProviderKey('sk-live-fingerprinted-1234')).not.toBe(fingerprint);
+    const rotated = service(`v2:${keyV2},v1:${keyV1}`);
+    expect(rotated.fingerprintProviderKey('sk-live-fingerprinted-1234')).not.toBe(fingerprint);
+    expect(rotated.fingerprintCandidates('sk-live-fingerprinted-1234')).toContain(fingerprint);
+  });
 });

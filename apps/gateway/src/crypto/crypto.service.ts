@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderId } from '@uniroute/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -25,6 +25,9 @@ const ALGORITHM = 'aes-256-gcm';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HKDF_INFO = 'uniroute/provider-key/v1';
+const FINGERPRINT_INFO = 'uniroute/provider-key-fingerprint/v1';
+/** HKDF needs a salt; the fingerprint secret is one per master key, not per user, so duplicates across accounts match. */
+const FINGERPRINT_SALT = Buffer.from('uniroute-fingerprint', 'utf8');
 
 /**
  * The only place that touches node:crypto (STYLE §1). Provider keys: AES-256-GCM with a fresh
@@ -59,6 +62,20 @@ export class CryptoService {
     return randomBytes(bytes).toString('base64url');
   }
 
+  /**
+   * HMAC-SHA256 of a provider key (§8) under a secret derived with HKDF from the current master key: equal keys
+   * match across rows and accounts, but without the master key a leaked fingerprint cannot be checked against
+   * guesses the way a plain SHA-256 could. Rotation re-computes stored fingerprints with the ciphertext.
+   */
+  fingerprintProviderKey(plaintext: string): string {
+    return this.fingerprintUnder(this.ring.currentVersion, plaintext);
+  }
+
+  /** The key's fingerprint under every master key in the ring: matches rows not yet rotated too. */
+  fingerprintCandidates(plaintext: string): string[] {
+    return [...this.ring.keys.keys()].map((version) => this.fingerprintUnder(version, plaintext));
+  }
+
   encryptProviderKey(plaintext: string, owner: ProviderKeyOwner): SealedProviderKey {
     const keyVersion = this.ring.currentVersion;
     const nonce = randomBytes(NONCE_BYTES);
@@ -86,6 +103,13 @@ export class CryptoService {
     } catch {
       throw new ProviderKeyDecryptionError('ciphertext failed authentication');
     }
+  }
+
+  private fingerprintUnder(version: number, plaintext: string): string {
+    const masterKey = this.ring.keys.get(version);
+    if (!masterKey) throw new ProviderKeyDecryptionError(`master key v${version} is not in the key ring`);
+    const secret = Buffer.from(hkdfSync('sha256', masterKey, FINGERPRINT_SALT, FINGERPRINT_INFO, 32));
+    return createHmac('sha256', secret).update(plaintext, 'utf8').digest('hex');
   }
 
   private dataKey(version: number, userId: string): Buffer {

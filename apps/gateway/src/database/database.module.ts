@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ALL_MIGRATIONS } from '@uniroute/migrations';
 import type { AppConfig } from '../config/app-config.js';
 import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { ProviderKeyPolicyEntity } from '../provider-keys/provider-key-policy.entity.js';
 import { ProviderKeyEntity } from '../provider-keys/provider-key.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { DATABASE_HANDLE } from './database.tokens.js';
 import { MigrationRunner } from './migration-runner.js';
 import type { DatabaseHandle } from './open-database.js';
 
-export const ENTITIES = [UserEntity, ApiKeyEntity, ProviderKeyEntity];
+export const ENTITIES = [UserEntity, ApiKeyEntity, ProviderKeyEntity, ProviderKeyPolicyEntity];
 
 /** TypeORM over `pg` for both databases; the pending migrations run on start. */
 @Module({})

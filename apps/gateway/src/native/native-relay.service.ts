@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { KeySource } from '@uniroute/shared';
+import { KEY_ID_HEADER } from '@uniroute/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
@@ -7,11 +7,13 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { healthFromUpstream, type HealthVerdict } from '../provider-keys/key-health.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { CredentialResolver, type ResolvedCredential } from '../router/credential-resolver.js';
+import { gatewayRequestOptions } from '../router/gateway-request-options.js';
 import { writeWithBackpressure } from '../router/sse.js';
 import { forwardedQuery, type NativeApi } from './native-api.js';
 import { rawBodyOf } from './raw-body.js';
@@ -53,26 +55,44 @@ export class NativeRelayService {
   async relay(principal: Principal, call: NativeCall, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { api } = call;
     const provider = api.provider;
-    const credential = await this.credentials.resolve(principal.userId, provider, request.id);
-    void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
+    const options = gatewayRequestOptions(request.headers, this.config);
+    let credential = await this.credentials.resolve(principal.userId, provider, request.id, options);
 
     const body = call.method === 'POST' ? rawBodyOf(request) : undefined;
     const baseUrl = this.config.providers[provider].baseUrl.replace(/\/+$/, '');
     const abort = new ClientDisconnect(reply.raw);
     try {
-      const response = await this.upstream.send(
-        provider,
-        {
-          method: call.method,
-          url: `${baseUrl}${call.path}${forwardedQuery(request.url)}`,
-          headers: api.upstreamHeaders(request.headers, credential.apiKey, body !== undefined),
-          body,
-        },
-        abort,
-      );
-      if (response.statusCode >= 400) await this.relayError(principal, api, credential, response, reply);
-      else if (call.stream === true || isEventStream(response)) await this.relayStream(api, credential, response, reply, abort);
-      else await this.relayBody(api, credential, response, reply);
+      for (let attempt = 1; ; attempt += 1) {
+        void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource).header(KEY_ID_HEADER, credential.keyId);
+        const response = await this.upstream.send(
+          provider,
+          {
+            method: call.method,
+            url: `${baseUrl}${call.path}${forwardedQuery(request.url)}`,
+            headers: api.upstreamHeaders(request.headers, credential.apiKey, body !== undefined),
+            body,
+          },
+          abort,
+        );
+        if (response.statusCode >= 400) {
+          const text = await readErrorText(response);
+          const verdict = this.judgeStoredKey(principal, api, credential, response, text, request.id);
+          // §8: the stored key was refused before anything was relayed: one retry on what the policy allows.
+          if (verdict && attempt === 1) {
+            const fallback = await this.credentials.fallbackAfterRejection(principal.userId, provider, credential, request.id, options);
+            if (fallback) {
+              credential = fallback;
+              continue;
+            }
+          }
+          await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(this.masker.mask(text, credential.apiKey));
+          return;
+        }
+        if (credential.storedKey) this.providerKeys.reportTraffic(principal.userId, provider, credential.storedKey, 'ok', request.id);
+        if (call.stream === true || isEventStream(response)) await this.relayStream(api, credential, response, reply, abort);
+        else await this.relayBody(api, credential, response, reply);
+        return;
+      }
     } catch (error) {
       if (error instanceof ClientAbortedError || abort.aborted) {
         if (!reply.raw.destroyed) reply.raw.destroy();
@@ -115,20 +135,16 @@ export class NativeRelayService {
 
   /**
    * An upstream error keeps its status and native body (the SDKs parse their provider's error shape), with
-   * anything key-like masked. A user key the provider rejects is flagged for the settings page, by the same
-   * rule as `/v1/chat/completions` (the adapter's reading of the error, e.g. Gemini's 400 `API_KEY_INVALID`).
+   * anything key-like masked. What it says about a stored key becomes the key's health (§8), by the same
+   * rule as `/v1/chat/completions` (the adapter's reading of the status, e.g. Gemini's 400 `API_KEY_INVALID`).
    */
-  private async relayError(principal: Principal, api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply): Promise<void> {
-    const text = await readErrorText(response);
-    if (credential.keySource === ('user' satisfies KeySource)) {
-      const { status } = PROVIDER_ADAPTERS[api.provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
-      if (status === 401 || status === 403) {
-        this.providerKeys.markRejectedByProvider(principal.userId, api.provider).catch((markError: unknown) => {
-          this.logger.warn({ reqId: reply.request.id, err: markError, provider: api.provider }, 'could not flag a rejected provider key');
-        });
-      }
-    }
-    await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(this.masker.mask(text, credential.apiKey));
+  private judgeStoredKey(principal: Principal, api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, text: string, requestId: string): HealthVerdict | null {
+    if (!credential.storedKey) return null;
+    const { status } = PROVIDER_ADAPTERS[api.provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
+    const retryAfter = response.headers['retry-after'];
+    const verdict = healthFromUpstream(api.provider, status, text, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], 'request');
+    if (verdict) this.providerKeys.reportTraffic(principal.userId, api.provider, credential.storedKey, verdict, requestId);
+    return verdict;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ProviderId } from '@uniroute/shared';
+import type { KeyHealth, ProviderId } from '@uniroute/shared';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A user's own provider key (§4), AES-256-GCM encrypted; `keyVersion` names the master key used. */
@@ -39,4 +39,18 @@ export class ProviderKeyEntity {
 
   @Column({ name: 'last_test_ok', type: 'boolean', nullable: true })
   lastTestOk: boolean | null;
+
+  /** What the provider last said about the key, from tests and live traffic (§8). */
+  @Column({ type: 'varchar', length: 20, default: 'unverified' })
+  health: KeyHealth;
+
+  @Column({ name: 'health_reason', type: 'varchar', length: 300, nullable: true })
+  healthReason: string | null;
+
+  @Column({ name: 'health_until', type: 'timestamptz', nullable: true })
+  healthUntil: Date | null;
+
+  /** HMAC-SHA256 of the plaintext under a secret derived from the master key (§8): finds a key saved twice. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  fingerprint: string | null;
 }

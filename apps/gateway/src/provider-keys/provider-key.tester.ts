@@ -6,6 +6,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
+import { healthFromUpstream, type HealthVerdict } from './key-health.js';
+
+/** A test's answer and what it says about the key's health (§8): `null` when it says nothing (an outage). */
+export interface ProbeResult {
+  readonly result: ProviderKeyTestResult;
+  readonly verdict: HealthVerdict | null;
+}
 
 /** A connection test should answer while the user watches the spinner. */
 const TEST_TIMEOUT_MS = 15_000;
@@ -24,6 +31,11 @@ export class ProviderKeyTester {
   ) {}
 
   async test(provider: ProviderId, apiKey: string, keySource: KeySource = 'user'): Promise<ProviderKeyTestResult> {
+    return (await this.probe(provider, apiKey, keySource)).result;
+  }
+
+  /** `test`, plus the key's health as the provider's answer shows it: a success is `ok`. */
+  async probe(provider: ProviderId, apiKey: string, keySource: KeySource = 'user'): Promise<ProbeResult> {
     const adapter = PROVIDER_ADAPTERS[provider];
     const request = adapter.listModelsRequest({ apiKey, keySource, baseUrl: this.config.providers[provider].baseUrl });
     const started = performance.now();
@@ -34,17 +46,20 @@ export class ProviderKeyTester {
       const body = await readUpstreamBody(response.body);
       if (response.statusCode >= 200 && response.statusCode < 300) {
         const models = adapter.fromModelsResponse(body);
-        return { ok: true, provider, latencyMs: latency(), status: response.statusCode, message: `Connected to ${PROVIDER_LABELS[provider]}: ${models.length} models available.` };
+        const result = { ok: true, provider, latencyMs: latency(), status: response.statusCode, message: `Connected to ${PROVIDER_LABELS[provider]}: ${models.length} models available.` };
+        return { result, verdict: { health: 'ok', reason: null, until: null } };
       }
       const error = adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
-      return { ok: false, provider, latencyMs: latency(), status: response.statusCode, message: this.masker.mask(error.message, apiKey) };
+      const retryAfter = response.headers['retry-after'];
+      const verdict = healthFromUpstream(provider, error.status, body, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], 'test');
+      return { result: { ok: false, provider, latencyMs: latency(), status: response.statusCode, message: this.masker.mask(error.message, apiKey) }, verdict };
     } catch (error) {
       const message = signal.aborted
         ? `${PROVIDER_LABELS[provider]} did not answer within ${TEST_TIMEOUT_MS / 1000} s.`
         : error instanceof GatewayError
           ? this.masker.mask(error.message, apiKey)
           : `Could not reach ${PROVIDER_LABELS[provider]}.`;
-      return { ok: false, provider, latencyMs: latency(), status: null, message };
+      return { result: { ok: false, provider, latencyMs: latency(), status: null, message }, verdict: null };
     }
   }
 }

@@ -1,16 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  DEFAULT_FALLBACK_POLICY,
   PROVIDER_IDS,
   PROVIDER_KEY_ALGORITHM,
   PROVIDER_LABELS,
+  type AuditAction,
+  type AuditDetail,
   type CreateProviderKeyRequest,
+  type FallbackPolicy,
+  type KeyHealth,
   type ProviderId,
   type ProviderKeyTestResult,
   type ProviderKeyView,
+  type ProviderKeyWarning,
+  type ProviderPolicyView,
   type ProviderStatus,
   type UpdateProviderKeyRequest,
 } from '@uniroute/shared';
 import type { Logger } from 'pino';
+import { AuditService } from '../audit/audit.service.js';
+import type { RequestOrigin } from '../audit/request-origin.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
@@ -21,7 +30,8 @@ import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import type { ProviderKeyEntity } from './provider-key.entity.js';
-import { PROVIDER_KEY_REPOSITORY, type ProviderKeyRepository } from './provider-key.repository.js';
+import { isKeySkipped, type HealthVerdict } from './key-health.js';
+import { PROVIDER_KEY_REPOSITORY, type ProviderKeyChanges, type ProviderKeyRepository } from './provider-key.repository.js';
 import { ProviderKeyTester } from './provider-key.tester.js';
 
 const MASK = '••••••••';
@@ -33,8 +43,30 @@ export interface UserCredential {
   readonly providerKeyId: string;
 }
 
-/** What is known about one user's key for one provider. */
-type CredentialEntry = { readonly kind: 'user'; readonly credential: UserCredential } | { readonly kind: 'none' } | { readonly kind: 'unusable' };
+/** A stored, active, decryptable key and what the provider last said about it. */
+export interface StoredKeyState {
+  readonly kind: 'stored';
+  readonly credential: UserCredential;
+  /** Mutable: a live request's verdict applies on this replica at once, before the database write lands. */
+  health: KeyHealth;
+  healthUntil: Date | null;
+  healthReason: string | null;
+  /** Which ciphertext the verdict is about: a key replaced meanwhile keeps its own health. */
+  readonly fingerprint: string | null;
+}
+
+/** What the resolver needs to know about one user and one provider (§8); cached, so a warm request reads no table. */
+export interface OwnerKeyState {
+  readonly policy: FallbackPolicy;
+  readonly key: StoredKeyState | { readonly kind: 'none' } | { readonly kind: 'unusable' };
+}
+
+/** A stored key the resolver may use now (not skipped for its health). */
+export function usableKey(state: OwnerKeyState, now = Date.now()): StoredKeyState | null {
+  return state.key.kind === 'stored' && !isKeySkipped(state.key.health, state.key.healthUntil, now) ? state.key : null;
+}
+
+type CredentialEntry = OwnerKeyState;
 const ROTATION_BATCH = 100;
 /** Rows tried per master-key version at start-up. */
 const MASTER_KEY_CHECK_SAMPLE = 5;
@@ -68,6 +100,7 @@ export class ProviderKeysService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly metrics: MetricsService,
     private readonly rateLimits: RateLimitService,
+    private readonly audit: AuditService,
   ) {
     invalidation.subscribe(
       (message) => {
@@ -77,7 +110,8 @@ export class ProviderKeysService {
     );
   }
 
-  async addProviderKey(userId: string, request: CreateProviderKeyRequest): Promise<ProviderKeyView> {
+  async addProviderKey(userId: string, request: CreateProviderKeyRequest, origin?: RequestOrigin): Promise<ProviderKeyView> {
+    const warnings = await this.checkFingerprint(userId, request.provider, request.apiKey);
     if (request.validate) await this.requireAccepted(userId, request.provider, request.apiKey);
     const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider: request.provider });
     const entity = await this.repository.insert({
@@ -86,6 +120,7 @@ export class ProviderKeysService {
       apiKeyEncrypted: sealed.ciphertext,
       keyVersion: sealed.keyVersion,
       keyLast4: last4(request.apiKey),
+      fingerprint: this.crypto.fingerprintProviderKey(request.apiKey),
     });
     if (!entity) {
       throw new GatewayError('conflict', `You already have a ${PROVIDER_LABELS[request.provider]} key. Update it with PUT /admin/provider-keys/${request.provider}.`, {
@@ -94,49 +129,91 @@ export class ProviderKeysService {
     }
     if (request.validate) {
       // It passed the test before saving: the page shows it as tested, not "Not yet".
-      const verdict = { lastTestedAt: new Date(), lastTestOk: true };
+      const verdict: ProviderKeyChanges = { lastTestedAt: new Date(), lastTestOk: true, health: 'ok' };
       await this.repository.update(entity.id, verdict);
       Object.assign(entity, verdict);
     }
     await this.changed(userId, request.provider);
-    return this.toView(entity);
+    this.record(userId, 'provider_key.created', request.provider, origin, { last4: entity.keyLast4, validated: request.validate === true });
+    const policy = (await this.repository.findPolicy(userId, request.provider)) ?? DEFAULT_FALLBACK_POLICY;
+    return withWarnings(this.toView(entity, policy), warnings);
   }
 
   async getProviderKey(userId: string, provider: ProviderId): Promise<ProviderKeyView> {
-    return this.toView(await this.require(userId, provider));
+    const entity = await this.require(userId, provider);
+    return this.toView(entity, (await this.repository.findPolicy(userId, provider)) ?? DEFAULT_FALLBACK_POLICY);
   }
 
   async listProviderKeys(userId: string): Promise<ProviderKeyView[]> {
-    const entities = await this.repository.listByUser(userId);
-    return entities.sort((a, b) => PROVIDER_IDS.indexOf(a.provider) - PROVIDER_IDS.indexOf(b.provider)).map((entity) => this.toView(entity));
+    const [entities, policies] = await Promise.all([this.repository.listByUser(userId), this.repository.listPolicies(userId)]);
+    return entities
+      .sort((a, b) => PROVIDER_IDS.indexOf(a.provider) - PROVIDER_IDS.indexOf(b.provider))
+      .map((entity) => this.toView(entity, policies.get(entity.provider) ?? DEFAULT_FALLBACK_POLICY));
   }
 
-  async updateProviderKey(userId: string, provider: ProviderId, request: UpdateProviderKeyRequest): Promise<ProviderKeyView> {
-    if (request.apiKey === undefined && request.isActive === undefined) {
-      throw new GatewayError('validation_failed', 'Send apiKey, isActive or both.', { param: 'apiKey' });
+  /**
+   * Replaces the key, switches it on or off, and/or sets the provider's fallback policy (§8). A policy
+   * alone needs no stored key: the answer is then the policy row (`key: null`).
+   */
+  async updateProviderKey(
+    userId: string,
+    provider: ProviderId,
+    request: UpdateProviderKeyRequest,
+    origin?: RequestOrigin,
+  ): Promise<ProviderKeyView | ProviderPolicyView> {
+    if (request.apiKey === undefined && request.isActive === undefined && request.fallbackPolicy === undefined) {
+      throw new GatewayError('validation_failed', 'Send apiKey, isActive, fallbackPolicy or a combination.', { param: 'apiKey' });
     }
-    const entity = await this.require(userId, provider);
-    const changes: Parameters<ProviderKeyRepository['update']>[1] = {};
-    if (request.apiKey !== undefined) {
-      if (request.validate) await this.requireAccepted(userId, provider, request.apiKey);
-      const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider });
-      // The old verdict was about the old key; the new one is untested unless it was tested before saving.
-      const verdict = request.validate ? { lastTestOk: true, lastTestedAt: new Date() } : { lastTestOk: null, lastTestedAt: null };
-      Object.assign(changes, { apiKeyEncrypted: sealed.ciphertext, keyVersion: sealed.keyVersion, keyLast4: last4(request.apiKey), ...verdict });
+    const entity = await this.repository.find(userId, provider);
+    if (!entity && (request.apiKey !== undefined || request.isActive !== undefined)) throw notFound(provider);
+    const previousPolicy = (await this.repository.findPolicy(userId, provider)) ?? DEFAULT_FALLBACK_POLICY;
+    let warnings: ProviderKeyWarning[] = [];
+    if (entity && (request.apiKey !== undefined || request.isActive !== undefined)) {
+      const changes: ProviderKeyChanges = {};
+      if (request.apiKey !== undefined) {
+        warnings = await this.checkFingerprint(userId, provider, request.apiKey, entity.id);
+        if (request.validate) await this.requireAccepted(userId, provider, request.apiKey);
+        const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider });
+        // The old verdict was about the old key; the new one is untested unless it was tested before saving.
+        const verdict: ProviderKeyChanges = request.validate
+          ? { lastTestOk: true, lastTestedAt: new Date(), health: 'ok' }
+          : { lastTestOk: null, lastTestedAt: null, health: 'unverified' };
+        Object.assign(changes, {
+          apiKeyEncrypted: sealed.ciphertext,
+          keyVersion: sealed.keyVersion,
+          keyLast4: last4(request.apiKey),
+          fingerprint: this.crypto.fingerprintProviderKey(request.apiKey),
+          healthReason: null,
+          healthUntil: null,
+          ...verdict,
+        });
+      }
+      if (request.isActive !== undefined) changes.isActive = request.isActive;
+      await this.repository.update(entity.id, changes);
+      const detail: AuditDetail = {};
+      if (request.apiKey !== undefined) detail['replaced'] = true;
+      if (changes.keyLast4 !== undefined) detail['last4'] = changes.keyLast4;
+      if (request.isActive !== undefined) detail['isActive'] = request.isActive;
+      this.record(userId, 'provider_key.updated', provider, origin, detail);
     }
-    if (request.isActive !== undefined) changes.isActive = request.isActive;
-    await this.repository.update(entity.id, changes);
+    if (request.fallbackPolicy !== undefined && request.fallbackPolicy !== previousPolicy) {
+      await this.repository.savePolicy(userId, provider, request.fallbackPolicy);
+      this.record(userId, 'provider_key.policy_changed', provider, origin, { from: previousPolicy, to: request.fallbackPolicy });
+    }
     await this.changed(userId, provider);
-    return this.toView(await this.require(userId, provider));
+    const policy = request.fallbackPolicy ?? previousPolicy;
+    if (!entity) return { provider, fallbackPolicy: policy, key: null };
+    return withWarnings(this.toView(await this.require(userId, provider), policy), warnings);
   }
 
-  async deleteProviderKey(userId: string, provider: ProviderId): Promise<void> {
+  async deleteProviderKey(userId: string, provider: ProviderId, origin?: RequestOrigin): Promise<void> {
     if (!(await this.repository.delete(userId, provider))) throw notFound(provider);
     await this.changed(userId, provider);
+    this.record(userId, 'provider_key.deleted', provider, origin);
   }
 
-  /** Tests the stored key and remembers the verdict for the settings page. */
-  async testProviderKey(userId: string, provider: ProviderId): Promise<ProviderKeyTestResult> {
+  /** Tests the stored key and remembers the verdict (`lastTestOk` and `health`) for the settings page. */
+  async testProviderKey(userId: string, provider: ProviderId, origin?: RequestOrigin): Promise<ProviderKeyTestResult> {
     const entity = await this.require(userId, provider);
     let apiKey: string;
     try {
@@ -146,28 +223,38 @@ export class ProviderKeysService {
       return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider) };
     }
     await this.countKeyTest(userId);
-    const result = await this.tester.test(provider, apiKey);
-    await this.repository.update(entity.id, { lastTestedAt: new Date(), lastTestOk: result.ok });
+    // A success clears any state; a failure that says something about the key sets it; an outage says nothing.
+    const { result, verdict } = await this.tester.probe(provider, apiKey);
+    const changes: ProviderKeyChanges = { lastTestedAt: new Date(), lastTestOk: result.ok };
+    if (verdict) Object.assign(changes, { health: verdict.health, healthReason: verdict.reason, healthUntil: verdict.until });
+    await this.repository.update(entity.id, changes);
+    this.record(userId, 'provider_key.tested', provider, origin, { ok: result.ok, status: result.status }, result.ok ? 'success' : 'failure');
+    if (verdict && (verdict.health !== entity.health || verdict.reason !== entity.healthReason)) {
+      this.record(userId, 'provider_key.health_changed', provider, origin, { from: entity.health, to: verdict.health, via: 'test' });
+      await this.changed(userId, provider);
+    }
     return result;
   }
 
-  /** Per provider: is there a server key, is fallback allowed, and does this user fall back now. */
+  /** Per provider: is there a server key, is fallback allowed, the user's policy, and does this user fall back now. */
   async providerStatuses(userId: string): Promise<ProviderStatus[]> {
-    const keys = await this.repository.listByUser(userId);
+    const [keys, policies] = await Promise.all([this.repository.listByUser(userId), this.repository.listPolicies(userId)]);
+    const now = Date.now();
     return PROVIDER_IDS.map((provider) => {
       const serverKeyConfigured = this.config.providers[provider].serverKey !== undefined;
       const fallbackAllowed = this.config.allowServerKeyFallback;
-      const own = keys.find((key) => key.provider === provider && key.isActive);
-      return { provider, label: PROVIDER_LABELS[provider], serverKeyConfigured, fallbackAllowed, usesServerKey: !own && serverKeyConfigured && fallbackAllowed };
+      const fallbackPolicy = policies.get(provider) ?? DEFAULT_FALLBACK_POLICY;
+      const own = keys.find((key) => key.provider === provider && key.isActive && !isKeySkipped(key.health, key.healthUntil, now));
+      const wantsServerKey = fallbackPolicy === 'server_only' || (fallbackPolicy === 'byok_then_server' && !own);
+      return { provider, label: PROVIDER_LABELS[provider], serverKeyConfigured, fallbackAllowed, usesServerKey: wantsServerKey && serverKeyConfigured && fallbackAllowed, fallbackPolicy };
     });
   }
 
   /**
-   * The caller's own usable credential for `provider`, or `null` when they have no active key.
-   * Warm calls touch neither the database nor the cipher.
-   * @throws GatewayError `provider_key_unusable` when their key no longer decrypts.
+   * The caller's policy for `provider` and their stored key with its health. Warm calls touch neither the
+   * database nor the cipher. An inactive key is `none`; one that no longer decrypts is `unusable`.
    */
-  async resolveUserCredential(userId: string, provider: ProviderId, requestId?: string): Promise<UserCredential | null> {
+  async ownerKeyState(userId: string, provider: ProviderId, requestId?: string): Promise<OwnerKeyState> {
     const cacheKey = `${userId}:${provider}`;
     let entry = this.credentials.get(cacheKey);
     this.metrics.cacheLookup('provider_credential', entry !== undefined);
@@ -176,16 +263,31 @@ export class ProviderKeysService {
       entry = await this.loadCredential(userId, provider, requestId);
       this.credentials.set(cacheKey, entry, generation);
     }
-    if (entry.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider));
-    if (entry.kind === 'none') return null;
-    this.lastUsed.record('user_provider_keys', entry.credential.providerKeyId);
-    return entry.credential;
+    return entry;
   }
 
-  /** The provider refused the user's key on a live request: flag it for the settings page. */
-  async markRejectedByProvider(userId: string, provider: ProviderId): Promise<void> {
-    const entity = await this.repository.find(userId, provider);
-    if (entity && entity.lastTestOk !== false) await this.repository.update(entity.id, { lastTestOk: false, lastTestedAt: new Date() });
+  /** The request goes upstream with this stored key: its `last_used_at` is written in the background. */
+  markUsed(key: StoredKeyState): void {
+    this.lastUsed.record('user_provider_keys', key.credential.providerKeyId);
+  }
+
+  /**
+   * What live traffic said about a stored key (§8): a verdict (401/403/402/429) or `ok` after a success.
+   * Applies on this replica at once (the next request already skips the key), then is written and
+   * broadcast in the background: never awaited by the request, never failing it. Only a change is written.
+   */
+  reportTraffic(userId: string, provider: ProviderId, key: StoredKeyState, verdict: HealthVerdict | 'ok', requestId?: string): void {
+    const next: HealthVerdict = verdict === 'ok' ? { health: 'ok', reason: null, until: null } : verdict;
+    if (next.health === key.health && next.until?.getTime() === key.healthUntil?.getTime()) return;
+    const from = key.health;
+    key.health = next.health;
+    key.healthUntil = next.until;
+    key.healthReason = next.reason;
+    void this.persistHealth(userId, provider, key, next)
+      .then((written) => {
+        if (written) this.record(userId, 'provider_key.health_changed', provider, undefined, { from, to: next.health, via: 'request' });
+      })
+      .catch((error: unknown) => this.logger.warn({ reqId: requestId, err: error, provider }, 'could not record a provider key health change'));
   }
 
   /**
@@ -224,23 +326,62 @@ export class ProviderKeysService {
           continue;
         }
         const sealed = this.crypto.encryptProviderKey(plaintext, { userId: entity.userId, provider: entity.provider });
-        const replaced = await this.repository.replaceCiphertext(entity.id, entity.apiKeyEncrypted, { apiKeyEncrypted: sealed.ciphertext, keyVersion: sealed.keyVersion });
-        if (replaced) report.rotated += 1;
-        else report.skipped += 1; // changed by its user meanwhile: already sealed with the current key
+        // The fingerprint secret comes from the master key too: re-computed with the ciphertext, so it stays valid.
+        const fingerprint = this.crypto.fingerprintProviderKey(plaintext);
+        const replaced = await this.repository.replaceCiphertext(entity.id, entity.apiKeyEncrypted, { apiKeyEncrypted: sealed.ciphertext, keyVersion: sealed.keyVersion, fingerprint });
+        if (replaced) {
+          report.rotated += 1;
+          this.audit.record({ actor: { id: entity.userId }, action: 'provider_key.rotated', provider: entity.provider, detail: { fromVersion: entity.keyVersion, toVersion: sealed.keyVersion } });
+        } else report.skipped += 1; // changed by its user meanwhile: already sealed with the current key
       }
     }
   }
 
   private async loadCredential(userId: string, provider: ProviderId, requestId: string | undefined): Promise<CredentialEntry> {
-    const entity = await this.repository.find(userId, provider);
-    if (!entity || !entity.isActive) return { kind: 'none' };
+    const [entity, storedPolicy] = await Promise.all([this.repository.find(userId, provider), this.repository.findPolicy(userId, provider)]);
+    const policy = storedPolicy ?? DEFAULT_FALLBACK_POLICY;
+    if (!entity || !entity.isActive) return { policy, key: { kind: 'none' } };
     try {
-      return { kind: 'user', credential: { apiKey: this.decrypt(entity), providerKeyId: entity.id } };
+      const credential = { apiKey: this.decrypt(entity), providerKeyId: entity.id };
+      return {
+        policy,
+        key: { kind: 'stored', credential, health: entity.health, healthUntil: entity.healthUntil, healthReason: entity.healthReason, fingerprint: entity.fingerprint },
+      };
     } catch (error) {
       if (!(error instanceof ProviderKeyDecryptionError)) throw error;
       this.logger.error({ reqId: requestId, providerKeyId: entity.id, provider, reason: error.message }, 'stored provider key does not decrypt');
-      return { kind: 'unusable' };
+      return { policy, key: { kind: 'unusable' } };
     }
+  }
+
+  /** Writes a traffic verdict unless the key was replaced meanwhile; tells every replica. */
+  private async persistHealth(userId: string, provider: ProviderId, key: StoredKeyState, verdict: HealthVerdict): Promise<boolean> {
+    const written = await this.repository.updateHealth(key.credential.providerKeyId, key.fingerprint, {
+      health: verdict.health,
+      healthReason: verdict.reason,
+      healthUntil: verdict.until,
+      // The settings page's older boolean follows the provider's refusals too.
+      ...(verdict.health === 'rejected' ? { lastTestOk: false, lastTestedAt: new Date() } : {}),
+    });
+    if (written) await this.changed(userId, provider);
+    return written;
+  }
+
+  /**
+   * §8 fingerprints: the same key stored by this user for another provider is refused (409); stored by
+   * another account it is saved with a warning that never says whose.
+   */
+  private async checkFingerprint(userId: string, provider: ProviderId, apiKey: string, exceptId?: string): Promise<ProviderKeyWarning[]> {
+    const matches = await this.repository.findByFingerprint(this.crypto.fingerprintCandidates(apiKey), exceptId);
+    const own = matches.find((match) => match.userId === userId && match.provider !== provider);
+    if (own) {
+      throw new GatewayError('conflict', `You already store this key as your ${PROVIDER_LABELS[own.provider]} key.`, { param: 'apiKey' });
+    }
+    return matches.some((match) => match.userId !== userId) ? ['key_in_use_elsewhere'] : [];
+  }
+
+  private record(userId: string, action: AuditAction, provider: ProviderId, origin: RequestOrigin | undefined, detail?: AuditDetail, outcome: 'success' | 'failure' = 'success'): void {
+    this.audit.record({ actor: { id: userId }, action, provider, origin, detail, outcome });
   }
 
   private async requireAccepted(userId: string, provider: ProviderId, apiKey: string): Promise<void> {
@@ -290,7 +431,7 @@ export class ProviderKeysService {
     }
   }
 
-  private toView(entity: ProviderKeyEntity): ProviderKeyView {
+  private toView(entity: ProviderKeyEntity, fallbackPolicy: FallbackPolicy): ProviderKeyView {
     return {
       id: entity.id,
       provider: entity.provider,
@@ -306,8 +447,16 @@ export class ProviderKeysService {
       lastTestedAt: entity.lastTestedAt?.toISOString() ?? null,
       lastTestOk: entity.lastTestOk,
       usable: this.isUsable(entity),
+      fallbackPolicy,
+      health: entity.health,
+      healthReason: entity.healthReason,
+      healthUntil: entity.healthUntil?.toISOString() ?? null,
     };
   }
+}
+
+function withWarnings(view: ProviderKeyView, warnings: ProviderKeyWarning[]): ProviderKeyView {
+  return warnings.length > 0 ? { ...view, warnings } : view;
 }
 
 function last4(apiKey: string): string {
@@ -318,6 +467,7 @@ function notFound(provider: ProviderId): GatewayError {
   return new GatewayError('not_found', `You have no ${PROVIDER_LABELS[provider]} key.`, { param: 'provider' });
 }
 
-function unusableMessage(provider: ProviderId): string {
+/** Why a stored key that no longer decrypts cannot be used, and what to do. */
+export function unusableMessage(provider: ProviderId): string {
   return `Your stored ${PROVIDER_LABELS[provider]} key can no longer be decrypted (it was altered or the master key changed). Delete it and add it again in Settings → Provider keys.`;
 }

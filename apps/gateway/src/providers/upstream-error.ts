@@ -123,6 +123,8 @@ function whoseKey(keySource: KeySource | undefined): string {
       return 'your API key (stored in your UniRoute provider-key settings)';
     case 'server':
       return "the server's API key (configured by the UniRoute operator)";
+    case 'request':
+      return 'the API key sent with this request (x-uniroute-provider-key)';
     default:
       return 'the API key';
   }

@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDER_LABELS, type KeySource, type ProviderId } from '@uniroute/shared';
+import { PROVIDER_LABELS, type FallbackPolicy, type KeySource, type ProviderId } from '@uniroute/shared';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
-import { ServerKeyRationService } from '../quotas/server-key-ration.service.js';
+import { ProviderKeysService, unusableMessage, usableKey, type OwnerKeyState, type StoredKeyState } from '../provider-keys/provider-keys.service.js';
+import { ServerKeyRationExceededError, ServerKeyRationService } from '../quotas/server-key-ration.service.js';
 
 /** The key a request goes upstream with, and whose it is. */
 export interface ResolvedCredential {
   readonly apiKey: string;
   readonly keySource: KeySource;
+  /** `x-uniroute-key-id` (§8): the stored key's id, `server` or `request`. */
+  readonly keyId: string;
+  /** Set for a stored key: what the provider answers goes back to its health. */
+  readonly storedKey?: StoredKeyState;
 }
 
 /** How a caller uses the credential. */
@@ -18,15 +22,22 @@ export interface ResolveOptions {
    * key itself with `rationServerKey` when it does. Default `true`.
    */
   readonly rationed?: boolean;
+  /** `x-uniroute-byok: required`: this one request is `byok_only`, whatever the stored policy. */
+  readonly byokRequired?: boolean;
+  /** `x-uniroute-provider-key`: the caller's key for this one request, used as it is and never stored. */
+  readonly requestKey?: string;
 }
 
 /** Where users add their keys, named in errors so the fix is one click away. */
 export const PROVIDER_KEYS_PAGE = '/settings/provider-keys';
 
 /**
- * Credential resolution per request (§5): the caller's active key for the provider; else the
- * server's key unless fallback is off; else a 401 naming the provider and the settings page.
- * A server key is rationed right where it is chosen (`SERVER_KEY_RPM`, §12): over the limit → 429.
+ * THE place a request's provider key is chosen (§5, §8): API key → owner → policy → health → key.
+ * A key sent with the request wins (it is the caller's own, for this request). Otherwise the owner's
+ * policy for the provider (`byok_only` when the request says `x-uniroute-byok: required`) decides
+ * between their stored key — skipped while its health says so — and the server key, which is still
+ * subject to `ALLOW_SERVER_KEY_FALLBACK` and rationed right where it is chosen (`SERVER_KEY_RPM`, §12).
+ * Nothing usable → a 401 that says why. Warm requests read only the provider-key cache.
  */
 @Injectable()
 export class CredentialResolver {
@@ -38,20 +49,62 @@ export class CredentialResolver {
 
   /** `requestId` only labels the log line written if the user's stored key turns out unusable. */
   async resolve(userId: string, provider: ProviderId, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential> {
-    const own = await this.providerKeys.resolveUserCredential(userId, provider, requestId);
-    if (own) return { apiKey: own.apiKey, keySource: 'user' };
-    const serverKey = this.config.providers[provider].serverKey;
-    if (serverKey && this.config.allowServerKeyFallback) {
-      if (options.rationed !== false) await this.ration.admit(userId, provider);
-      return { apiKey: serverKey, keySource: 'server' };
+    if (options.requestKey !== undefined) return { apiKey: options.requestKey, keySource: 'request', keyId: 'request' };
+    const state = await this.providerKeys.ownerKeyState(userId, provider, requestId);
+    const policy: FallbackPolicy = options.byokRequired ? 'byok_only' : state.policy;
+    if (policy !== 'server_only') {
+      if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider));
+      const own = usableKey(state);
+      if (own) {
+        this.providerKeys.markUsed(own);
+        return { apiKey: own.credential.apiKey, keySource: 'user', keyId: own.credential.providerKeyId, storedKey: own };
+      }
     }
-    const label = PROVIDER_LABELS[provider];
-    const why = serverKey ? 'this gateway does not share its server key (ALLOW_SERVER_KEY_FALLBACK=false)' : 'this gateway has no server key for it';
-    throw new GatewayError('provider_key_missing', `No ${label} API key: you have not added one and ${why}. Add your ${label} key at ${PROVIDER_KEYS_PAGE}.`);
+    const serverKey = this.config.providers[provider].serverKey;
+    if (policy !== 'byok_only' && serverKey && this.config.allowServerKeyFallback) {
+      if (options.rationed !== false) await this.ration.admit(userId, provider);
+      return { apiKey: serverKey, keySource: 'server', keyId: 'server' };
+    }
+    throw new GatewayError('provider_key_missing', noUsableKeyMessage(provider, policy, state, options, Boolean(serverKey)));
+  }
+
+  /**
+   * After the provider refused the stored key a request used (its health already says so): the credential the
+   * policy allows instead, for one retry — or `null` when there is none, and the provider's own error stands.
+   * Over the server-key ration is still a 429.
+   */
+  async fallbackAfterRejection(userId: string, provider: ProviderId, failed: ResolvedCredential, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential | null> {
+    if (failed.keySource !== 'user') return null;
+    try {
+      const next = await this.resolve(userId, provider, requestId, { ...options, requestKey: undefined });
+      return next.keyId === failed.keyId ? null : next;
+    } catch (error) {
+      if (error instanceof ServerKeyRationExceededError) throw error;
+      if (error instanceof GatewayError) return null;
+      throw error;
+    }
   }
 
   /** Counts one upstream request on a server key resolved with `rationed: false`; nothing for the user's own key. */
   async rationServerKey(userId: string, provider: ProviderId, credential: ResolvedCredential): Promise<void> {
     if (credential.keySource === 'server') await this.ration.admit(userId, provider);
   }
+}
+
+/** Why nothing could serve the request, in the terms the user can act on. */
+function noUsableKeyMessage(provider: ProviderId, policy: FallbackPolicy, state: OwnerKeyState, options: ResolveOptions, serverKeyConfigured: boolean): string {
+  const label = PROVIDER_LABELS[provider];
+  const serverWhy = serverKeyConfigured ? 'this gateway does not share its server key (ALLOW_SERVER_KEY_FALLBACK=false)' : 'this gateway has no server key for it';
+  if (policy === 'server_only') {
+    return `No ${label} API key: your fallback policy for ${label} is server_only and ${serverWhy}. Change the policy or add your key at ${PROVIDER_KEYS_PAGE}.`;
+  }
+  const own =
+    state.key.kind === 'stored'
+      ? `your ${label} key is skipped: ${state.key.healthReason ?? state.key.health}${state.key.health === 'rate_limited' && state.key.healthUntil ? ` It is used again after ${state.key.healthUntil.toISOString()}.` : ''}`
+      : `you have not added a ${label} key (or it is switched off)`;
+  if (policy === 'byok_only') {
+    const why = options.byokRequired ? 'this request sent x-uniroute-byok: required' : `your fallback policy for ${label} is byok_only`;
+    return `No usable ${label} API key of yours: ${own} and ${why}, so the server key is never used. Add or replace your key at ${PROVIDER_KEYS_PAGE}.`;
+  }
+  return `No ${label} API key: ${own} and ${serverWhy}. Add your ${label} key at ${PROVIDER_KEYS_PAGE}.`;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDER_IDS, type ModelList, type ProviderId } from '@uniroute/shared';
+import { PROVIDER_IDS, type KeySource, type ModelList, type ProviderId } from '@uniroute/shared';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { GatewayError } from '../common/errors/gateway-error.js';
@@ -63,7 +63,7 @@ export class ModelsService {
     return ids.map((id) => ({ id: routesTo(id, provider) ? id : `${provider}/${id}`, object: 'model' as const, created: 0, owned_by: provider }));
   }
 
-  private async fetchIds(provider: ProviderId, apiKey: string, keySource: 'user' | 'server'): Promise<string[]> {
+  private async fetchIds(provider: ProviderId, apiKey: string, keySource: KeySource): Promise<string[]> {
     const adapter = PROVIDER_ADAPTERS[provider];
     const request = adapter.listModelsRequest({ apiKey, keySource, baseUrl: this.config.providers[provider].baseUrl });
     const response = await this.upstream.send(provider, request, AbortSignal.timeout(LIST_TIMEOUT_MS));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChatCompletionCreateParams, KeySource, ProviderId } from '@uniroute/shared';
+import { KEY_ID_HEADER, type ChatCompletionCreateParams, type ProviderId } from '@uniroute/shared';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { SecretMasker } from '../common/security/secret-masker.js';
 import { writeStreamError } from '../common/errors/write-stream-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLIENT_CLOSED_REQUEST, MetricsService, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
+import { healthFromUpstream, type HealthVerdict } from '../provider-keys/key-health.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import type { ProviderAdapter, UpstreamContext } from '../providers/provider-adapter.js';
 import { ThoughtSignatureStore } from '../providers/google/thought-signature-store.js';
@@ -19,7 +20,8 @@ import { resolveModel } from '../providers/resolve-model.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { parseChatRequest } from './chat-request.schema.js';
-import { CredentialResolver } from './credential-resolver.js';
+import { CredentialResolver, type ResolvedCredential } from './credential-resolver.js';
+import { gatewayRequestOptions } from './gateway-request-options.js';
 import { DONE_EVENT, SSE_HEADERS, toSseEvents, writeWithBackpressure } from './sse.js';
 
 /** One chat completion on its way through the gateway. */
@@ -29,6 +31,7 @@ interface Exchange {
   readonly adapter: ProviderAdapter;
   readonly request: ChatCompletionCreateParams;
   readonly context: UpstreamContext;
+  readonly credential: ResolvedCredential;
   readonly reply: FastifyReply;
   readonly abort: ClientDisconnect;
   readonly outcome: ChatCompletionOutcome;
@@ -71,41 +74,62 @@ export class RouterService {
     outcome.provider = provider;
     outcome.model = model;
     outcome.stream = parsed.stream === true;
-    const credential = await this.credentials.resolve(principal.userId, provider, reply.request.id);
-    outcome.keySource = credential.keySource;
-    void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
+    const options = gatewayRequestOptions(reply.request.headers, this.config);
+    let credential = await this.credentials.resolve(principal.userId, provider, reply.request.id, options);
 
     const abort = new ClientDisconnect(reply.raw);
-    const exchange: Exchange = {
-      principal,
-      provider,
-      adapter: PROVIDER_ADAPTERS[provider],
-      request: { ...parsed, model },
-      context: {
-        apiKey: credential.apiKey,
-        keySource: credential.keySource,
-        baseUrl: this.config.providers[provider].baseUrl,
-        // Only Gemini has signatures to remember; scoped to the caller so no one reads or plants another's.
-        ...(provider === 'google' ? { thoughtSignatures: this.thoughtSignatures.forCaller(principal.userId) } : {}),
-      },
-      reply,
-      abort,
-      outcome,
-    };
     try {
-      const sentAt = performance.now();
-      const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort);
-      this.metrics.upstreamResponded(provider, sentAt);
-      if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
-      if (exchange.request.stream) await this.relayStream(exchange, response);
-      else await this.relayJson(exchange, response);
+      for (let attempt = 1; ; attempt += 1) {
+        outcome.keySource = credential.keySource;
+        void reply
+          .header('x-uniroute-provider', provider)
+          .header('x-uniroute-key-source', credential.keySource)
+          .header(KEY_ID_HEADER, credential.keyId);
+        const exchange: Exchange = {
+          principal,
+          provider,
+          adapter: PROVIDER_ADAPTERS[provider],
+          request: { ...parsed, model },
+          context: {
+            apiKey: credential.apiKey,
+            keySource: credential.keySource,
+            baseUrl: this.config.providers[provider].baseUrl,
+            // Only Gemini has signatures to remember; scoped to the caller so no one reads or plants another's.
+            ...(provider === 'google' ? { thoughtSignatures: this.thoughtSignatures.forCaller(principal.userId) } : {}),
+          },
+          credential,
+          reply,
+          abort,
+          outcome,
+        };
+        const sentAt = performance.now();
+        const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort);
+        this.metrics.upstreamResponded(provider, sentAt);
+        if (response.statusCode >= 400) {
+          const { error, verdict } = await this.upstreamError(exchange, response);
+          // §8: the provider refused the stored key before a byte went out (JSON or stream): one retry on what the policy allows.
+          if (verdict && attempt === 1) {
+            const fallback = await this.credentials.fallbackAfterRejection(principal.userId, provider, credential, reply.request.id, options);
+            if (fallback) {
+              credential = fallback;
+              continue;
+            }
+          }
+          throw error;
+        }
+        if (credential.storedKey) this.providerKeys.reportTraffic(principal.userId, provider, credential.storedKey, 'ok', reply.request.id);
+        if (exchange.request.stream) await this.relayStream(exchange, response);
+        else await this.relayJson(exchange, response);
+        return;
+      }
     } catch (error) {
       if (error instanceof ClientAbortedError || abort.aborted) {
         outcome.status = CLIENT_CLOSED_REQUEST;
         if (!reply.raw.destroyed) reply.raw.destroy();
         return;
       }
-      throw this.masked(this.upstream.toTransportError(provider, error, abort), exchange);
+      const transportError = this.upstream.toTransportError(provider, error, abort);
+      throw transportError instanceof GatewayError ? this.masker.maskError(transportError, credential.apiKey) : transportError;
     } finally {
       abort.dispose();
     }
@@ -191,18 +215,24 @@ export class RouterService {
     await writeWithBackpressure(raw, toSseEvents(pending) + DONE_EVENT);
   }
 
-  /** An upstream error status as the client's error; a rejected user key is flagged for the settings page. */
-  private async upstreamError(exchange: Exchange, response: UpstreamResponse): Promise<GatewayError> {
+  /**
+   * An upstream error status as the client's error. For a stored key, what it says about the key (401/403,
+   * 402/billing, 429) becomes the key's health (§8) and is returned, so the caller can retry once on the fallback.
+   */
+  private async upstreamError(exchange: Exchange, response: UpstreamResponse): Promise<{ error: GatewayError; verdict: HealthVerdict | null }> {
     const body = await readUpstreamBody(response.body);
     const error = this.masker.maskError(
       exchange.adapter.toGatewayError(response.statusCode, body, { keySource: exchange.context.keySource, headers: response.headers }),
       exchange.context.apiKey,
     );
-    if (exchange.context.keySource === ('user' satisfies KeySource) && (error.status === 401 || error.status === 403)) {
-      this.providerKeys.markRejectedByProvider(exchange.principal.userId, exchange.provider).catch((markError: unknown) => {
-        this.logger.warn({ reqId: exchange.reply.request.id, err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');
-      });
-    }
-    return error;
+    const storedKey = exchange.credential.storedKey;
+    if (!storedKey) return { error, verdict: null };
+    const verdict = healthFromUpstream(exchange.provider, error.status, body, headerText(response.headers['retry-after']), 'request');
+    if (verdict) this.providerKeys.reportTraffic(exchange.principal.userId, exchange.provider, storedKey, verdict, exchange.reply.request.id);
+    return { error, verdict };
   }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
 }

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ProviderId } from '@uniroute/shared';
+import { KEY_ID_HEADER, type ProviderId } from '@uniroute/shared';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLIENT_CLOSED_REQUEST, MetricsService, type EndpointOutcome, type GatewayEndpoint } from '../metrics/metrics.service.js';
+import { healthFromUpstream } from '../provider-keys/key-health.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import type { UpstreamContext, UpstreamRequest } from '../providers/provider-adapter.js';
@@ -14,7 +16,8 @@ import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { unreadableUpstreamError } from '../providers/upstream-error.js';
-import { CredentialResolver } from './credential-resolver.js';
+import { CredentialResolver, type ResolvedCredential } from './credential-resolver.js';
+import { gatewayRequestOptions } from './gateway-request-options.js';
 import { SSE_HEADERS, writeWithBackpressure } from './sse.js';
 
 /** One request to `/v1/embeddings` or `/v1/responses` on its way through the gateway. */
@@ -31,6 +34,8 @@ export interface RelayExchange {
 export interface RoutedExchange extends RelayExchange {
   readonly provider: ProviderId;
   readonly context: UpstreamContext;
+  /** Whose key it is: a stored key's health learns from what the provider answers (§8). */
+  readonly credential: ResolvedCredential;
 }
 
 /**
@@ -54,6 +59,7 @@ export class UpstreamRelayService {
     private readonly credentials: CredentialResolver,
     private readonly providerKeys: ProviderKeysService,
     private readonly metrics: MetricsService,
+    private readonly masker: SecretMasker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -87,10 +93,17 @@ export class UpstreamRelayService {
   async route(exchange: RelayExchange, provider: ProviderId, model: string | undefined): Promise<RoutedExchange> {
     exchange.outcome.provider = provider;
     if (model !== undefined) exchange.outcome.model = model;
-    const credential = await this.credentials.resolve(exchange.principal.userId, provider, exchange.reply.request.id);
+    // The same request options as chat (§8): `x-uniroute-byok: required`, a per-request key.
+    const options = gatewayRequestOptions(exchange.reply.request.headers, this.config);
+    const credential = await this.credentials.resolve(exchange.principal.userId, provider, exchange.reply.request.id, options);
     exchange.outcome.keySource = credential.keySource;
-    void exchange.reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource);
-    return { ...exchange, provider, context: { apiKey: credential.apiKey, keySource: credential.keySource, baseUrl: this.config.providers[provider].baseUrl } };
+    void exchange.reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource).header(KEY_ID_HEADER, credential.keyId);
+    return {
+      ...exchange,
+      provider,
+      credential,
+      context: { apiKey: credential.apiKey, keySource: credential.keySource, baseUrl: this.config.providers[provider].baseUrl },
+    };
   }
 
   /** Sends `request` upstream; an error status becomes the client's `GatewayError` (thrown), as for chat. */
@@ -99,6 +112,8 @@ export class UpstreamRelayService {
     const response = await this.upstream.send(exchange.provider, request, exchange.abort);
     this.metrics.upstreamResponded(exchange.provider, sentAt);
     if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
+    const { storedKey } = exchange.credential;
+    if (storedKey) this.providerKeys.reportTraffic(exchange.principal.userId, exchange.provider, storedKey, 'ok', exchange.reply.request.id);
     return response;
   }
 
@@ -124,7 +139,7 @@ export class UpstreamRelayService {
     } catch (error) {
       throw this.upstream.toTransportError(exchange.provider, error, exchange.abort);
     }
-    await exchange.reply.status(200).header('content-type', 'application/json').send(bytes);
+    await exchange.reply.status(200).header('content-type', 'application/json').send(this.masker.maskBytes(bytes, exchange.context.apiKey));
   }
 
   private async relayStream(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent): Promise<void> {
@@ -142,7 +157,7 @@ export class UpstreamRelayService {
         const bytes = chunk as Buffer;
         events += countEventEnds(bytes, endedWithNewline);
         endedWithNewline = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a;
-        await writeWithBackpressure(raw, bytes);
+        await writeWithBackpressure(raw, this.masker.maskBytes(bytes, exchange.context.apiKey));
       }
       if (!raw.writableEnded) raw.end();
     } catch (error) {
@@ -163,12 +178,13 @@ export class UpstreamRelayService {
 
   private async upstreamError(exchange: RoutedExchange, response: UpstreamResponse): Promise<GatewayError> {
     const body = await readUpstreamBody(response.body);
-    const { keySource } = exchange.context;
-    const error = PROVIDER_ADAPTERS[exchange.provider].toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
-    if (keySource === 'user' && (error.status === 401 || error.status === 403)) {
-      this.providerKeys.markRejectedByProvider(exchange.principal.userId, exchange.provider).catch((markError: unknown) => {
-        this.logger.warn({ reqId: exchange.reply.request.id, err: markError, provider: exchange.provider }, 'could not flag a rejected provider key');
-      });
+    const { keySource, apiKey } = exchange.context;
+    const error = this.masker.maskError(PROVIDER_ADAPTERS[exchange.provider].toGatewayError(response.statusCode, body, { keySource, headers: response.headers }), apiKey);
+    const { storedKey } = exchange.credential;
+    if (storedKey) {
+      const retryAfter = response.headers['retry-after'];
+      const verdict = healthFromUpstream(exchange.provider, error.status, body, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], 'request');
+      if (verdict) this.providerKeys.reportTraffic(exchange.principal.userId, exchange.provider, storedKey, verdict, exchange.reply.request.id);
     }
     return error;
   }

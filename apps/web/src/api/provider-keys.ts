@@ -1,8 +1,10 @@
 import type {
   CreateProviderKeyRequest,
+  FallbackPolicy,
   ProviderId,
   ProviderKeyTestResult,
   ProviderKeyView,
+  ProviderPolicyView,
   ProviderStatus,
   UpdateProviderKeyRequest,
 } from '@uniroute/shared';
@@ -26,6 +28,12 @@ export async function updateProviderKey(
   request: UpdateProviderKeyRequest,
 ): Promise<ProviderKeyView> {
   const response = await http.put<ProviderKeyView>(`/admin/provider-keys/${provider}`, request);
+  return response.data;
+}
+
+/** `PUT /admin/provider-keys/:provider {fallbackPolicy}`: allowed with no key stored (then the answer is the policy row). */
+export async function setFallbackPolicy(provider: ProviderId, fallbackPolicy: FallbackPolicy): Promise<ProviderKeyView | ProviderPolicyView> {
+  const response = await http.put<ProviderKeyView | ProviderPolicyView>(`/admin/provider-keys/${provider}`, { fallbackPolicy });
   return response.data;
 }
 

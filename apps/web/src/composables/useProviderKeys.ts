@@ -2,7 +2,10 @@ import { computed, type ComputedRef } from 'vue';
 import { storeToRefs } from 'pinia';
 import {
   PROVIDER_IDS,
+  DEFAULT_FALLBACK_POLICY,
   PROVIDER_LABELS,
+  type FallbackPolicy,
+  type KeyHealth,
   type ProviderId,
   type ProviderKeyView,
   type ProviderStatus,
@@ -16,6 +19,7 @@ export type Tone = 'success' | 'neutral' | 'warning' | 'danger';
 export interface ProviderCoverage {
   kind:
     | 'user-key'
+    | 'user-key-skipped'
     | 'user-key-rejected'
     | 'user-key-unusable'
     | 'server-key'
@@ -43,10 +47,32 @@ export const PROVIDER_CONSOLE_URLS: Readonly<Record<ProviderId, string>> = {
   google: 'https://aistudio.google.com/apikey',
 };
 
+/** Whether the gateway skips a key for its health now (§8): rejected or out of credit, or rate-limited until `healthUntil`. */
+export function isKeySkipped(key: Pick<ProviderKeyView, 'health' | 'healthUntil'>, now = Date.now()): boolean {
+  if (key.health === 'rejected' || key.health === 'quota_exhausted') return true;
+  return key.health === 'rate_limited' && key.healthUntil !== null && Date.parse(key.healthUntil) > now;
+}
+
+/** How each health state reads on the card. */
+export const HEALTH_LABELS: Readonly<Record<KeyHealth, { text: string; tone: Tone }>> = {
+  unverified: { text: 'Not verified yet', tone: 'neutral' },
+  ok: { text: 'Working', tone: 'success' },
+  rejected: { text: 'Rejected', tone: 'danger' },
+  rate_limited: { text: 'Rate limited', tone: 'warning' },
+  quota_exhausted: { text: 'Out of credit', tone: 'danger' },
+};
+
+/** The policy choices, in the words the selector shows. */
+export const POLICY_LABELS: Readonly<Record<FallbackPolicy, string>> = {
+  byok_only: 'Only my key (never the server key)',
+  byok_then_server: 'My key, else the server key',
+  server_only: 'Always the server key',
+};
+
 /**
- * Says which key the gateway uses for a provider. Mirrors the gateway's resolution order
- * (CONTRACT §5): the user's active key, else the server's key if the operator allows it, else fail.
- * Computed locally so the line changes the moment a key is added, switched off or deleted.
+ * Says which key the gateway uses for a provider. Mirrors the gateway's resolution (CONTRACT §5, §8):
+ * the policy, then the user's active key unless its health skips it, else the server's key if the
+ * policy and the operator allow it, else fail. Computed locally so the line changes at once.
  */
 export function describeCoverage(
   provider: ProviderId,
@@ -54,6 +80,20 @@ export function describeCoverage(
   status: ProviderStatus | null,
 ): ProviderCoverage {
   const label = PROVIDER_LABELS[provider];
+  const policy = key?.fallbackPolicy ?? status?.fallbackPolicy ?? DEFAULT_FALLBACK_POLICY;
+  const serverAvailable = status ? status.serverKeyConfigured && status.fallbackAllowed : null;
+  if (policy === 'server_only') {
+    return serverAvailable === false
+      ? { kind: 'no-key', tone: 'warning', message: `Your policy uses only the server's key, and this gateway has none to share: requests to ${label} will fail.` }
+      : { kind: 'server-key', tone: 'neutral', message: `Your policy: requests to ${label} use the server's key.` };
+  }
+  if (key?.isActive && key.usable && isKeySkipped(key)) {
+    const why = HEALTH_LABELS[key.health].text.toLowerCase();
+    if (policy === 'byok_only' || serverAvailable === false) {
+      return { kind: 'user-key-rejected', tone: 'danger', message: `Your key is skipped (${why}) — requests to ${label} will fail until it is fixed.` };
+    }
+    return { kind: 'user-key-skipped', tone: 'warning', message: `Your key is skipped (${why}) — requests use the server's key meanwhile.` };
+  }
   if (key?.isActive) {
     if (!key.usable) {
       return {
@@ -81,6 +121,9 @@ export function describeCoverage(
         ? `${prefix}: turn it on to use your own key for ${label}.`
         : `${prefix}: add one to use your own key for ${label}.`,
     };
+  }
+  if (policy === 'byok_only') {
+    return { kind: 'no-key', tone: 'warning', message: `${prefix}: your policy never uses the server's key, so requests to ${label} will fail.` };
   }
   if (status.serverKeyConfigured && status.fallbackAllowed) {
     return { kind: 'server-key', tone: 'neutral', message: `${prefix}: requests use the server's key.` };

@@ -4,6 +4,7 @@ import * as authApi from '@/api/auth';
 import { clearStoredSession, readSession, writeSession } from '@/api/session';
 import { useAdminUsersStore } from './admin-users';
 import { useApiKeysStore } from './api-keys';
+import { useAuditStore } from './audit';
 import { useProviderKeysStore } from './provider-keys';
 
 interface AuthState {
@@ -70,6 +71,7 @@ export const useAuthStore = defineStore('auth', {
       useProviderKeysStore().dehydrate();
       useApiKeysStore().dehydrate();
       useAdminUsersStore().dehydrate();
+      useAuditStore().dehydrate();
     },
 
     /**

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import type {
+  FallbackPolicy,
   ProviderId,
   ProviderKeyTestResult,
   ProviderKeyView,
@@ -139,7 +140,10 @@ export const useProviderKeysStore = defineStore('provider-keys', {
       void this.refreshStatuses();
     },
 
-    /** Asks the server to try the stored key against the provider, and records the outcome on the key. */
+    /**
+     * Asks the server to try the stored key against the provider, and records the outcome on the key; the key's
+     * health (which a test can set or clear) is then read back from the server.
+     */
     async test(provider: ProviderId): Promise<ProviderKeyTestResult> {
       const result = await providerKeysApi.testProviderKey(provider);
       const key = this.keys.find((candidate) => candidate.provider === provider);
@@ -147,7 +151,34 @@ export const useProviderKeysStore = defineStore('provider-keys', {
         key.lastTestOk = result.ok;
         key.lastTestedAt = new Date().toISOString();
       }
+      try {
+        const fresh = (await providerKeysApi.listProviderKeys()).find((candidate) => candidate.provider === provider);
+        if (fresh) this.upsert(fresh);
+      } catch {
+        // The test result stands on its own; the health badge catches up on the next load.
+      }
+      void this.refreshStatuses();
       return result;
+    },
+
+    /** Sets the provider's fallback policy at once (also with no key stored), and puts it back if the server refuses. */
+    async setPolicy(provider: ProviderId, fallbackPolicy: FallbackPolicy): Promise<void> {
+      const key = this.keys.find((candidate) => candidate.provider === provider);
+      const status = this.statuses.find((candidate) => candidate.provider === provider);
+      const previous = key?.fallbackPolicy ?? status?.fallbackPolicy;
+      if (key) key.fallbackPolicy = fallbackPolicy;
+      if (status) status.fallbackPolicy = fallbackPolicy;
+      try {
+        const view = await providerKeysApi.setFallbackPolicy(provider, fallbackPolicy);
+        if (!('key' in view)) this.upsert(view);
+        void this.refreshStatuses();
+      } catch (error) {
+        if (previous !== undefined) {
+          if (key) key.fallbackPolicy = previous;
+          if (status) status.fallbackPolicy = previous;
+        }
+        throw error;
+      }
     },
 
     /** Refetches the fallback statuses after a change; failures keep the previous ones. */

@@ -30,6 +30,10 @@ export function providerKeyView(overrides: Partial<ProviderKeyView> = {}): Provi
     lastTestedAt: null,
     lastTestOk: null,
     usable: true,
+    fallbackPolicy: 'byok_then_server',
+    health: 'unverified',
+    healthReason: null,
+    healthUntil: null,
     ...overrides,
   };
 }
@@ -41,6 +45,7 @@ export function providerStatus(provider: ProviderId, overrides: Partial<Provider
     serverKeyConfigured: false,
     fallbackAllowed: true,
     usesServerKey: false,
+    fallbackPolicy: 'byok_then_server',
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyFailure } from '../key-failure-marker.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SignatureLedger } from '../conversation/signature-ledger.js';
 import type { StandInProvider } from '../provider-id.js';
@@ -44,6 +45,8 @@ export type StandInFailure =
   | { readonly kind: 'invalid-api-key'; readonly apiKey: string }
   | { readonly kind: 'invalid-json'; readonly detail: string }
   | { readonly kind: 'route-not-found'; readonly method: string; readonly path: string }
+  /** A key marked `stand-in-fail-<status>` (see key-failure-marker.ts): the provider's answer for that key problem. */
+  | { readonly kind: 'key-failure'; readonly failure: KeyFailure; readonly apiKey: string; readonly model: string | null }
   | {
       readonly kind: 'injected-status';
       readonly status: number;

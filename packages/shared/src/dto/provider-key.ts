@@ -15,12 +15,38 @@ export interface CreateProviderKeyRequest {
   validate?: boolean;
 }
 
-/** `PUT /admin/provider-keys/:provider` body. */
+/**
+ * Whether a user's requests to one provider may use the server key (§8): `byok_only` never,
+ * `byok_then_server` (default) when their own key is missing or skipped, `server_only` always.
+ */
+export const FALLBACK_POLICIES = ['byok_only', 'byok_then_server', 'server_only'] as const;
+export type FallbackPolicy = (typeof FALLBACK_POLICIES)[number];
+export const DEFAULT_FALLBACK_POLICY: FallbackPolicy = 'byok_then_server';
+
+/**
+ * What the provider last said about a stored key (§8). `rejected` (401/403) and `quota_exhausted`
+ * (402 or a billing error) skip the key until it is replaced or a test succeeds; `rate_limited`
+ * (429) skips it until `healthUntil`.
+ */
+export const KEY_HEALTH_STATES = ['unverified', 'ok', 'rejected', 'rate_limited', 'quota_exhausted'] as const;
+export type KeyHealth = (typeof KEY_HEALTH_STATES)[number];
+
+/** Warnings a save can carry; never says whose account. */
+export const PROVIDER_KEY_WARNINGS = ['key_in_use_elsewhere'] as const;
+export type ProviderKeyWarning = (typeof PROVIDER_KEY_WARNINGS)[number];
+
+/** `PUT /admin/provider-keys/:provider` body; `fallbackPolicy` alone works with no key stored. */
 export interface UpdateProviderKeyRequest {
   apiKey?: string;
   isActive?: boolean;
   validate?: boolean;
+  fallbackPolicy?: FallbackPolicy;
 }
+
+/** Request headers of the gateway routes (§8). */
+export const BYOK_HEADER = 'x-uniroute-byok';
+export const REQUEST_KEY_HEADER = 'x-uniroute-provider-key';
+export const KEY_ID_HEADER = 'x-uniroute-key-id';
 
 /** A stored provider key as the API shows it: never the key or its ciphertext. */
 export interface ProviderKeyView {
@@ -41,6 +67,24 @@ export interface ProviderKeyView {
   lastTestOk: boolean | null;
   /** `false` when the stored ciphertext no longer decrypts (tampered or moved). */
   usable: boolean;
+  fallbackPolicy: FallbackPolicy;
+  health: KeyHealth;
+  /** Why the key is in its state, in words (never the provider's raw answer); `null` when `unverified` or `ok`. */
+  healthReason: string | null;
+  /** `rate_limited`: when the key is used again. */
+  healthUntil: string | null;
+  /** Only on the response to a save. */
+  warnings?: ProviderKeyWarning[];
+}
+
+/**
+ * `PUT /admin/provider-keys/:provider` with only `fallbackPolicy` when no key is stored: the policy
+ * row alone (`key: null`). With a key stored the answer is the `ProviderKeyView`.
+ */
+export interface ProviderPolicyView {
+  provider: ProviderId;
+  fallbackPolicy: FallbackPolicy;
+  key: null;
 }
 
 /** `POST /admin/provider-keys/:provider/test` response. A failed test is `ok: false`, not an HTTP error. */
@@ -63,4 +107,6 @@ export interface ProviderStatus {
   fallbackAllowed: boolean;
   /** Requests fall back to the server key for this user right now. */
   usesServerKey: boolean;
+  /** The user's policy for this provider (§8), stored with or without a key. */
+  fallbackPolicy: FallbackPolicy;
 }

@@ -12,6 +12,7 @@ const SECRET_FIELDS = [
   'set-cookie',
   'x-api-key',
   'x-goog-api-key',
+  'x-uniroute-provider-key',
   'apiKey',
   'api_key',
   'key',

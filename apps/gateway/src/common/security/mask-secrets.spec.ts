@@ -15,14 +15,14 @@ describe(maskSecrets.name, () => {
     expect(sut).toContain('&key=****');
   });
 
-  it('masks invitation tokens, as in the register page URL', () => {
-    expect(maskSecrets('/register?invitation=inv_SECRETSECRETSECRET7777')).toBe('/register?invitation=****7777');
-  });
-
   it('masks exact secrets of any shape wherever they appear, before the patterns', () => {
     const canary = 'canary-7f3a9c2e-deployment-token';
     const sut = maskSecrets(`Invalid key '${canary}' (also ${canary}); short key abc123 rejected`, [canary, 'abc123', '']);
     expect(sut).toBe("Invalid key '****oken' (also ****oken); short key **** rejected");
+  });
+
+  it('masks invitation tokens, as in the register page URL', () => {
+    expect(maskSecrets('/register?invitation=inv_SECRETSECRETSECRET7777')).toBe('/register?invitation=****7777');
   });
 
   it('leaves ordinary text alone', () => {

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  FALLBACK_POLICIES,
   PROVIDER_IDS,
   PROVIDER_KEY_MAX_LENGTH,
   PROVIDER_KEY_MIN_LENGTH,
   type CreateProviderKeyRequest,
+  type FallbackPolicy,
   type ProviderId,
   type UpdateProviderKeyRequest,
 } from '@uniroute/shared';
@@ -55,4 +57,9 @@ export class UpdateProviderKeyDto implements UpdateProviderKeyRequest {
   @IsOptional()
   @IsBoolean()
   validate?: boolean;
+
+  @ApiPropertyOptional({ enum: FALLBACK_POLICIES, description: 'May the server key serve you for this provider (§8)? Allowed with no key stored.' })
+  @IsOptional()
+  @IsIn(FALLBACK_POLICIES, { message: `fallbackPolicy must be one of: ${FALLBACK_POLICIES.join(', ')}` })
+  fallbackPolicy?: FallbackPolicy;
 }

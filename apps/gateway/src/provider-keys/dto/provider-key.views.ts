@@ -1,8 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  FALLBACK_POLICIES,
+  KEY_HEALTH_STATES,
   PROVIDER_IDS,
   PROVIDER_KEY_ALGORITHM,
+  PROVIDER_KEY_WARNINGS,
+  type FallbackPolicy,
+  type KeyHealth,
   type ProviderId,
+  type ProviderKeyWarning,
+  type ProviderPolicyView,
   type ProviderKeyTestResult,
   type ProviderKeyView,
   type ProviderStatus,
@@ -24,6 +31,19 @@ export class ProviderKeyViewDto implements ProviderKeyView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastTestedAt: string | null;
   @ApiProperty({ nullable: true, type: Boolean }) lastTestOk: boolean | null;
   @ApiProperty({ description: 'false when the stored ciphertext no longer decrypts.' }) usable: boolean;
+  @ApiProperty({ enum: FALLBACK_POLICIES }) fallbackPolicy: FallbackPolicy;
+  @ApiProperty({ enum: KEY_HEALTH_STATES, description: 'rejected / quota_exhausted: skipped until replaced or a test succeeds; rate_limited: until healthUntil.' })
+  health: KeyHealth;
+  @ApiProperty({ nullable: true, type: String }) healthReason: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) healthUntil: string | null;
+  @ApiPropertyOptional({ enum: PROVIDER_KEY_WARNINGS, isArray: true, description: 'Only on the answer to a save.' }) warnings?: ProviderKeyWarning[];
+}
+
+/** OpenAPI description of `ProviderPolicyView`: a policy with no key stored. */
+export class ProviderPolicyViewDto implements ProviderPolicyView {
+  @ApiProperty({ enum: PROVIDER_IDS }) provider: ProviderId;
+  @ApiProperty({ enum: FALLBACK_POLICIES }) fallbackPolicy: FallbackPolicy;
+  @ApiProperty({ nullable: true, type: Object, enum: [null] }) key: null;
 }
 
 /** OpenAPI description of `ProviderKeyTestResult`. */
@@ -42,4 +62,5 @@ export class ProviderStatusDto implements ProviderStatus {
   @ApiProperty() serverKeyConfigured: boolean;
   @ApiProperty() fallbackAllowed: boolean;
   @ApiProperty() usesServerKey: boolean;
+  @ApiProperty({ enum: FALLBACK_POLICIES }) fallbackPolicy: FallbackPolicy;
 }

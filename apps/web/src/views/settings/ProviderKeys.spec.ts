@@ -2,11 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createTestingPinia } from '@pinia/testing';
 import type { ProviderKeyView } from '@uniroute/shared';
+import * as auditApi from '@/api/audit';
 import * as providerKeysApi from '@/api/provider-keys';
 import { deferred, openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
 import ProviderKeys from './ProviderKeys.vue';
 
 vi.mock('@/api/provider-keys');
+vi.mock('@/api/audit');
 
 const api = vi.mocked(providerKeysApi);
 const PLAINTEXT = 'sk-proj-PLAINTEXT-secret-value-9f3c';
@@ -39,6 +41,7 @@ async function typeKeyAndSave(sut: VueWrapper, provider: string, value: string, 
 describe('ProviderKeys', () => {
   beforeEach(() => {
     vi.resetAllMocks();
+    vi.mocked(auditApi).listAuditEvents.mockResolvedValue({ events: [], next: null });
     api.listProviderKeys.mockResolvedValue([]);
     api.listProviderStatuses.mockResolvedValue([
       providerStatus('openai', { serverKeyConfigured: false }),

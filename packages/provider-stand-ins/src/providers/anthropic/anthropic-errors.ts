@@ -1,4 +1,5 @@
 import { randomToken } from '../../ids.js';
+import type { KeyFailure } from '../../key-failure-marker.js';
 import type { JsonReply, StandInFailure } from '../provider-api.js';
 
 /** Anthropic's error types. @see https://docs.anthropic.com/en/api/errors */
@@ -6,6 +7,7 @@ export type AnthropicErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
   | 'permission_error'
+  | 'billing_error'
   | 'not_found_error'
   | 'request_too_large'
   | 'rate_limit_error'
@@ -58,6 +60,23 @@ export function anthropicFailureReply(failure: StandInFailure): JsonReply {
       return anthropicErrorReply(404, 'not_found_error', 'Not Found');
     case 'injected-status':
       return injectedStatus(failure.status, failure.model);
+    case 'key-failure':
+      return keyFailure(failure.failure, failure.model);
+  }
+}
+
+/** A marked key's problem as Anthropic words it; out of credit is a 402 `billing_error`. @see https://docs.anthropic.com/en/api/errors */
+function keyFailure(failure: KeyFailure, model: string | null): JsonReply {
+  switch (failure.status) {
+    case 402:
+      return anthropicErrorReply(402, 'billing_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.');
+    case 429: {
+      const reply = injectedStatus(429, model);
+      return { ...reply, headers: { ...reply.headers, 'retry-after': String(failure.retryAfterSeconds) } };
+    }
+    case 401:
+    case 403:
+      return injectedStatus(failure.status, model);
   }
 }
 

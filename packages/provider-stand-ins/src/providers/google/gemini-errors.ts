@@ -1,3 +1,4 @@
+import type { KeyFailure } from '../../key-failure-marker.js';
 import type { JsonReply, StandInFailure } from '../provider-api.js';
 
 /** google.rpc.Code names Gemini puts in `error.status`. @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes */
@@ -63,6 +64,29 @@ export function geminiFailureReply(failure: StandInFailure): JsonReply {
       return geminiErrorReply(404, 'NOT_FOUND', `Method not found: ${failure.method} ${failure.path}`);
     case 'injected-status':
       return injectedStatus(failure.status, failure.model);
+    case 'key-failure':
+      return keyFailure(failure.failure, failure.model);
+  }
+}
+
+/**
+ * A marked key's problem as Gemini words it: an invalid key is a 400 `API_KEY_INVALID` (see `invalid-api-key`),
+ * depleted prepaid credit a 402, a rate limit a 429 with the delay in `RetryInfo` (Gemini sends no header).
+ * @see https://ai.google.dev/gemini-api/docs/troubleshooting
+ */
+function keyFailure(failure: KeyFailure, model: string | null): JsonReply {
+  switch (failure.status) {
+    case 401:
+      return geminiFailureReply({ kind: 'invalid-api-key', apiKey: 'marked' });
+    case 402:
+      return geminiErrorReply(402, 'RESOURCE_EXHAUSTED', 'Your prepayment credits are depleted. Please go to AI Studio to manage your project and billing.');
+    case 403:
+      return injectedStatus(403, model);
+    case 429: {
+      const reply = injectedStatus(429, model);
+      const body = JSON.parse(JSON.stringify(reply.body).replace('"retryDelay":"1s"', `"retryDelay":"${failure.retryAfterSeconds}s"`)) as unknown;
+      return { ...reply, body };
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomHex } from '../../ids.js';
+import type { KeyFailure } from '../../key-failure-marker.js';
 import type { JsonReply, StandInFailure } from '../provider-api.js';
 import { maskKeyLikeOpenAI } from './mask-key-like-openai.js';
 
@@ -52,6 +53,32 @@ export function openAIFailureReply(failure: StandInFailure): JsonReply {
       return openAIErrorReply(404, { message: `Invalid URL (${failure.method} ${failure.path})`, type: 'invalid_request_error' });
     case 'injected-status':
       return injectedStatus(failure.status, failure.model, failure.apiKey);
+    case 'key-failure':
+      return keyFailure(failure.failure, failure.model, failure.apiKey);
+  }
+}
+
+/**
+ * A marked key's problem as OpenAI words it. OpenAI has no 402: a key out of credit gets a 429 whose type and
+ * code are `insufficient_quota` (no `retry-after`, waiting does not help).
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+function keyFailure(failure: KeyFailure, model: string | null, apiKey: string): JsonReply {
+  switch (failure.status) {
+    case 401:
+      return invalidApiKey(apiKey);
+    case 402:
+      return openAIErrorReply(429, {
+        message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        type: 'insufficient_quota',
+        code: 'insufficient_quota',
+      });
+    case 403:
+      return openAIErrorReply(403, { message: 'You are not allowed to sample from this model', type: 'invalid_request_error', code: 'unsupported_country_region_territory' });
+    case 429: {
+      const reply = injectedStatus(429, model, apiKey);
+      return { ...reply, headers: { ...reply.headers, 'retry-after': String(failure.retryAfterSeconds) } };
+    }
   }
 }
 

@@ -1,0 +1,81 @@
+import { PROVIDER_LABELS, type KeyHealth, type ProviderId } from '@uniroute/shared';
+
+/** A new health state for a stored key, with the words the settings page shows. */
+export interface HealthVerdict {
+  readonly health: KeyHealth;
+  readonly reason: string | null;
+  readonly until: Date | null;
+}
+
+/** Without a `Retry-After`, a rate-limited key rests this long (§8). */
+export const DEFAULT_RATE_LIMIT_SECONDS = 60;
+/** A provider's `Retry-After` is believed up to a day: past that it is more likely a bug than a plan. */
+const MAX_RATE_LIMIT_SECONDS = 24 * 60 * 60;
+
+/** Where the verdict came from, for the reason's wording. */
+export type HealthEvidence = 'request' | 'test';
+
+/**
+ * What an upstream error says about the key that was used (§8), or `null` when it says nothing about
+ * the key (a bad request, a server error). `status` is the status the adapter read (Gemini's
+ * `API_KEY_INVALID` 400 is a 401); the body is searched for the providers' billing errors:
+ * OpenAI's 429 `insufficient_quota` and Anthropic's `billing_error`.
+ * @see https://platform.openai.com/docs/guides/error-codes
+ * @see https://docs.anthropic.com/en/api/errors
+ * @see https://ai.google.dev/gemini-api/docs/troubleshooting
+ */
+export function healthFromUpstream(
+  provider: ProviderId,
+  status: number,
+  body: unknown,
+  retryAfter: string | undefined,
+  evidence: HealthEvidence,
+  now = new Date(),
+): HealthVerdict | null {
+  const label = PROVIDER_LABELS[provider];
+  const where = evidence === 'test' ? 'a connection test' : 'a request';
+  if (status === 402 || isBillingError(body)) {
+    return { health: 'quota_exhausted', reason: `${label} reported no quota or credit left for this key (HTTP ${status}) on ${where}.`, until: null };
+  }
+  if (status === 401 || status === 403) {
+    return { health: 'rejected', reason: `${label} rejected this key (HTTP ${status}) on ${where}.`, until: null };
+  }
+  if (status === 429) {
+    const seconds = retryAfterSeconds(retryAfter, now) ?? DEFAULT_RATE_LIMIT_SECONDS;
+    return { health: 'rate_limited', reason: `${label} rate-limited this key (HTTP 429) on ${where}.`, until: new Date(now.getTime() + seconds * 1000) };
+  }
+  return null;
+}
+
+/** Whether a key in `health` (until `until`) is skipped now. */
+export function isKeySkipped(health: KeyHealth, until: Date | null, now = Date.now()): boolean {
+  switch (health) {
+    case 'rejected':
+    case 'quota_exhausted':
+      return true;
+    case 'rate_limited':
+      return until !== null && until.getTime() > now;
+    case 'unverified':
+    case 'ok':
+      return false;
+  }
+}
+
+/** `Retry-After` as seconds: a number of seconds or an HTTP date; capped, `null` when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined, now = new Date()): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const trimmed = value.trim();
+  let seconds: number;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) seconds = Math.ceil(Number(trimmed));
+  else {
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date)) return null;
+    seconds = Math.ceil((date - now.getTime()) / 1000);
+  }
+  return Math.min(Math.max(seconds, 1), MAX_RATE_LIMIT_SECONDS);
+}
+
+function isBillingError(body: unknown): boolean {
+  const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+  return /"(insufficient_quota|billing_error)"/.test(text);
+}

@@ -1,0 +1,116 @@
+import { FALLBACK_POLICIES, type FallbackPolicy, type KeyHealth } from '@uniroute/shared';
+import { describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { OwnerKeyState, ProviderKeysService, StoredKeyState } from '../provider-keys/provider-keys.service.js';
+import type { ServerKeyRationService } from '../quotas/server-key-ration.service.js';
+import { CredentialResolver, type ResolveOptions } from './credential-resolver.js';
+
+const OWN_KEY = 'sk-own-key-of-the-user-0001';
+const SERVER_KEY = 'sk-server-key-of-the-operator-0002';
+const REQUEST_KEY = 'sk-request-key-for-one-call-0003';
+const KEY_ID = '8a0f3c2e-0000-4000-8000-000000000001';
+
+type KeyCase = 'none' | 'unusable' | KeyHealth | 'rate_limited_expired';
+const KEY_CASES: readonly KeyCase[] = ['none', 'unusable', 'unverified', 'ok', 'rejected', 'quota_exhausted', 'rate_limited', 'rate_limited_expired'];
+
+function stateOf(policy: FallbackPolicy, keyCase: KeyCase): OwnerKeyState {
+  if (keyCase === 'none' || keyCase === 'unusable') return { policy, key: { kind: keyCase } };
+  const health: KeyHealth = keyCase === 'rate_limited_expired' ? 'rate_limited' : keyCase;
+  const until = keyCase === 'rate_limited' ? new Date(Date.now() + 60_000) : keyCase === 'rate_limited_expired' ? new Date(Date.now() - 1_000) : null;
+  const key: StoredKeyState = { kind: 'stored', credential: { apiKey: OWN_KEY, providerKeyId: KEY_ID }, health, healthUntil: until, healthReason: null, fingerprint: 'f' };
+  return { policy, key };
+}
+
+function sut(state: OwnerKeyState, server: { configured: boolean; fallback: boolean }) {
+  const providerKeys = { ownerKeyState: vi.fn(async () => state), markUsed: vi.fn() };
+  const ration = { admit: vi.fn(async () => undefined) };
+  const config = {
+    allowServerKeyFallback: server.fallback,
+    providers: { anthropic: { baseUrl: 'http://stand-in', serverKey: server.configured ? SERVER_KEY : undefined } },
+  } as unknown as AppConfig;
+  const resolver = new CredentialResolver(providerKeys as unknown as ProviderKeysService, config, ration as unknown as ServerKeyRationService);
+  return { resolver, providerKeys, ration };
+}
+
+/** §8 in one function: what serves a request, or which error. */
+function expected(policy: FallbackPolicy, keyCase: KeyCase, server: { configured: boolean; fallback: boolean }, options: ResolveOptions): string {
+  if (options.requestKey) return 'request';
+  const effective = options.byokRequired ? 'byok_only' : policy;
+  if (effective !== 'server_only') {
+    if (keyCase === 'unusable') return 'provider_key_unusable';
+    if (keyCase === 'unverified' || keyCase === 'ok' || keyCase === 'rate_limited_expired') return 'user';
+  }
+  if (effective !== 'byok_only' && server.configured && server.fallback) return 'server';
+  return 'provider_key_missing';
+}
+
+const SERVERS = [
+  { configured: true, fallback: true },
+  { configured: true, fallback: false },
+  { configured: false, fallback: true },
+];
+const OPTIONS: ResolveOptions[] = [{}, { byokRequired: true }, { requestKey: REQUEST_KEY }];
+
+describe(CredentialResolver.name, () => {
+  const table = FALLBACK_POLICIES.flatMap((policy) =>
+    KEY_CASES.flatMap((keyCase) => SERVERS.flatMap((server) => OPTIONS.map((options) => ({ policy, keyCase, server, options })))),
+  );
+
+  it.each(table)('$policy × key $keyCase × server $server × $options', async ({ policy, keyCase, server, options }) => {
+    const { resolver, providerKeys, ration } = sut(stateOf(policy, keyCase), server);
+    const want = expected(policy, keyCase, server, options);
+    const outcome = await resolver.resolve('user-1', 'anthropic', 'req-1', options).catch((error: unknown) => error);
+    if (want === 'provider_key_missing' || want === 'provider_key_unusable') {
+      expect(outcome).toBeInstanceOf(GatewayError);
+      expect((outcome as GatewayError).code).toBe(want);
+      expect((outcome as GatewayError).status).toBe(401);
+      expect((outcome as GatewayError).message).not.toContain(OWN_KEY);
+      expect(ration.admit).not.toHaveBeenCalled();
+      return;
+    }
+    expect(outcome).toMatchObject({ keySource: want });
+    const credential = outcome as { apiKey: string; keyId: string };
+    if (want === 'user') {
+      expect(credential).toMatchObject({ apiKey: OWN_KEY, keyId: KEY_ID });
+      expect(providerKeys.markUsed).toHaveBeenCalledTimes(1);
+    }
+    if (want === 'server') {
+      expect(credential).toMatchObject({ apiKey: SERVER_KEY, keyId: 'server' });
+      expect(ration.admit).toHaveBeenCalledWith('user-1', 'anthropic');
+    }
+    if (want === 'request') {
+      expect(credential).toMatchObject({ apiKey: REQUEST_KEY, keyId: 'request' });
+      expect(providerKeys.ownerKeyState).not.toHaveBeenCalled();
+    }
+    if (want !== 'server') expect(ration.admit).not.toHaveBeenCalled();
+  });
+
+  it('says why in the 401: the policy, the header, or the skipped key', async () => {
+    const message = async (policy: FallbackPolicy, keyCase: KeyCase, options: ResolveOptions = {}) =>
+      ((await sut(stateOf(policy, keyCase), { configured: true, fallback: true }).resolver.resolve('u', 'anthropic', undefined, options).catch((error: unknown) => error)) as GatewayError).message;
+    expect(await message('byok_only', 'none')).toMatch(/fallback policy for Anthropic is byok_only/);
+    expect(await message('byok_then_server', 'none', { byokRequired: true })).toMatch(/x-uniroute-byok: required/);
+    const skipped = await message('byok_only', 'rate_limited');
+    expect(skipped).toMatch(/skipped/);
+    expect(skipped).toMatch(/used again after/);
+  });
+
+  it('after a rejection, falls back once to what the policy allows, and never to the same key', async () => {
+    const state = stateOf('byok_then_server', 'ok');
+    const { resolver } = sut(state, { configured: true, fallback: true });
+    const first = await resolver.resolve('u', 'anthropic');
+    expect(first.keySource).toBe('user');
+    // Still healthy (nothing reported): there is nothing else to try.
+    expect(await resolver.fallbackAfterRejection('u', 'anthropic', first)).toBeNull();
+    (state.key as StoredKeyState).health = 'rejected';
+    expect(await resolver.fallbackAfterRejection('u', 'anthropic', first)).toMatchObject({ keySource: 'server' });
+
+    const strict = stateOf('byok_only', 'ok');
+    const onlyOwn = sut(strict, { configured: true, fallback: true }).resolver;
+    const own = await onlyOwn.resolve('u', 'anthropic');
+    (strict.key as StoredKeyState).health = 'rejected';
+    expect(await onlyOwn.fallbackAfterRejection('u', 'anthropic', own)).toBeNull();
+    expect(await onlyOwn.fallbackAfterRejection('u', 'anthropic', { apiKey: SERVER_KEY, keySource: 'server', keyId: 'server' })).toBeNull();
+  });
+});

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_KEYS, startGatewayWithStandIns, USER_KEYS, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
+import { registerUser } from './support/http.js';
+import { DATABASE_KIND } from './support/test-app.js';
+
+/**
+ * CONTRACT §8 beyond routing: per-request keys (used once, never stored, logged or echoed), HMAC
+ * fingerprints (409 for the same key twice in one account, a warning across accounts), and the audit log.
+ */
+const ask = { messages: [{ role: 'user', content: 'Whose key?' }] };
+
+/** Everything a user could read back, and everything the gateway wrote down: no secret may be in any of it. */
+async function everywhere(harness: Harness, responses: string[]): Promise<string> {
+  const tables = await harness.app.sql<{ dump: string }>(
+    `SELECT (SELECT coalesce(json_agg(t), '[]')::text FROM user_provider_keys t) || (SELECT coalesce(json_agg(t), '[]')::text FROM audit_events t)
+            || (SELECT coalesce(json_agg(t), '[]')::text FROM provider_key_policies t) || (SELECT coalesce(json_agg(t), '[]')::text FROM api_keys t) AS dump`,
+  );
+  return [...responses, tables[0]!.dump, ...harness.app.logs()].join('\n');
+}
+
+describe(`§8 per-request keys (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+  const canary = 'sk-proj-request-canary-Zq81Xw2Lr9';
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns();
+    harness.standIns.setKeys('openai', [SERVER_KEYS.openai, USER_KEYS.openai, canary]);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('uses x-uniroute-provider-key for that one request only: it reaches the stand-in and nowhere else', async () => {
+    const user = await userWithApiKey(harness);
+    await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token);
+    const seen: string[] = [];
+    for (const stream of [false, true]) {
+      const response = await fetch(`${harness.app.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json', 'x-uniroute-provider-key': canary },
+        body: JSON.stringify({ model: 'gpt-4o-mini', ...ask, stream }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-uniroute-key-source')).toBe('request');
+      expect(response.headers.get('x-uniroute-key-id')).toBe('request');
+      expect(harness.standIns.keysSeen('openai').at(-1)).toBe(canary);
+      seen.push(JSON.stringify([...response.headers]), await response.text());
+    }
+    // Native route too, for the routed provider only.
+    const native = await fetch(`${harness.app.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': user.apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json', 'x-uniroute-provider-key': USER_KEYS.anthropic },
+      body: JSON.stringify({ model: 'claude-3-5-haiku-latest', max_tokens: 20, ...ask }),
+    });
+    expect(native.status).toBe(200);
+    expect(native.headers.get('x-uniroute-key-source')).toBe('request');
+    expect(harness.standIns.keysSeen('anthropic').at(-1)).toBe(USER_KEYS.anthropic);
+
+    // A key the provider refuses comes back as its 401, masked, and is not retried with anything else.
+    const before = harness.standIns.requests.length;
+    const refusedKey = 'sk-proj-stand-in-fail-401-Yy55';
+    const refused = await fetch(`${harness.app.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json', 'x-uniroute-provider-key': refusedKey },
+      body: JSON.stringify({ model: 'gpt-4o-mini', ...ask }),
+    });
+    expect(refused.status).toBe(401);
+    const refusedText = await refused.text();
+    expect(refusedText).toMatch(/x-uniroute-provider-key/);
+    expect(harness.standIns.requests.length - before).toBe(1);
+    seen.push(refusedText);
+
+    // The next request without the header uses the stored key again.
+    const next = await user.openai.chat.completions.create({ model: 'gpt-4o-mini', ...ask } as never).withResponse();
+    expect(next.response.headers.get('x-uniroute-key-source')).toBe('user');
+    seen.push(JSON.stringify((await harness.client.get('/admin/provider-keys', user.token)).body));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const all = await everywhere(harness, seen);
+    expect(all).not.toContain(canary);
+    expect(all).not.toContain(refusedKey);
+  });
+});
+
+describe(`§8 per-request keys turned off (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns({ env: { ALLOW_REQUEST_KEYS: 'false' } });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('answers 400 when the header is sent under ALLOW_REQUEST_KEYS=false, and calls no provider', async () => {
+    const user = await userWithApiKey(harness);
+    const before = harness.standIns.requests.length;
+    const response = await fetch(`${harness.app.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json', 'x-uniroute-provider-key': 'sk-proj-turned-off-canary-Qq11' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', ...ask }),
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { type: 'invalid_request_error', param: 'x-uniroute-provider-key' } });
+    expect(text).not.toContain('turned-off-canary');
+    expect(harness.standIns.requests.length).toBe(before);
+  });
+});
+
+describe(`§8 fingerprints and the audit log (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('refuses the same key for a second provider of one account (409), and warns without naming the other account', async () => {
+    const { client } = harness;
+    const alice = await registerUser(client);
+    const bob = await registerUser(client);
+    const shared = 'sk-shared-between-accounts-Fp77';
+    expect((await client.post('/admin/provider-keys', { provider: 'openai', apiKey: shared }, alice.token)).body.warnings).toBeUndefined();
+    const twice = await client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: shared }, alice.token);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toMatch(/already store this key as your OpenAI key/);
+    expect(twice.text).not.toContain(shared);
+
+    const elsewhere = await client.post('/admin/provider-keys', { provider: 'openai', apiKey: shared }, bob.token);
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.warnings).toEqual(['key_in_use_elsewhere']);
+    expect(elsewhere.text).not.toContain(alice.email);
+    expect(elsewhere.text).not.toContain(alice.userId);
+    // Replacing one's own key with a key stored elsewhere warns too; with a key of one's own other provider is a 409.
+    await client.post('/admin/provider-keys', { provider: 'google', apiKey: 'AIzaSy-bob-google-key-Fp78' }, bob.token);
+    expect((await client.put('/admin/provider-keys/google', { apiKey: shared }, bob.token)).status).toBe(409);
+
+    const rows = await harness.app.sql<{ fingerprint: string }>('SELECT fingerprint FROM user_provider_keys WHERE user_id IN ($1, $2) AND provider = $3', [alice.userId, bob.userId, 'openai']);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]!.fingerprint).toBe(rows[1]!.fingerprint);
+  });
+
+  it('records every key, policy, health, API-key and sign-in event for its owner only, newest first, paged, never a secret', async () => {
+    const { client } = harness;
+    const user = await registerUser(client);
+    const stranger = await registerUser(client);
+    const secret = 'sk-audit-canary-provider-key-Au99';
+    const agent = { 'user-agent': 'audit-test/1.0' };
+    await client.call('POST', '/admin/provider-keys', { body: { provider: 'openai', apiKey: secret }, token: user.token, headers: agent });
+    await client.put('/admin/provider-keys/openai', { isActive: false }, user.token);
+    await client.put('/admin/provider-keys/openai', { fallbackPolicy: 'byok_only', isActive: true }, user.token);
+    await client.put('/admin/provider-keys/google', { fallbackPolicy: 'server_only' }, user.token);
+    await client.post('/admin/provider-keys/openai/test', undefined, user.token);
+    const apiKey = await client.post('/admin/api-keys', { name: 'ci' }, user.token);
+    await client.delete(`/admin/api-keys/${apiKey.body.id}`, user.token);
+    await client.delete('/admin/provider-keys/openai', user.token);
+    await client.post('/auth/login', { email: user.email, password: 'not the password' });
+    await client.post('/auth/login', { email: user.email, password: 'correct horse battery staple' });
+
+    const page = await client.get('/admin/audit', user.token);
+    expect(page.status).toBe(200);
+    const actions = page.body.events.map((event: { action: string }) => event.action);
+    expect(actions).toEqual([
+      'auth.login',
+      'auth.login_failed',
+      'provider_key.deleted',
+      'api_key.revoked',
+      'api_key.created',
+      'provider_key.health_changed',
+      'provider_key.tested',
+      'provider_key.policy_changed',
+      'provider_key.policy_changed',
+      'provider_key.updated',
+      'provider_key.updated',
+      'provider_key.created',
+    ]);
+    const created = page.body.events.at(-1);
+    expect(created).toMatchObject({
+      actor: { id: user.userId, email: user.email },
+      provider: 'openai',
+      outcome: 'success',
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+      userAgent: 'audit-test/1.0',
+      detail: { last4: 'Au99' },
+    });
+    expect(page.body.events.find((event: { action: string }) => event.action === 'provider_key.tested')).toMatchObject({ outcome: 'failure', detail: { ok: false, status: 401 } });
+    expect(page.body.events.find((event: { action: string }) => event.action === 'provider_key.health_changed')).toMatchObject({ detail: { from: 'unverified', to: 'rejected', via: 'test' } });
+    expect(page.body.events.find((event: { action: string }) => event.action === 'auth.login_failed')).toMatchObject({ outcome: 'failure' });
+
+    // Paged: newest first, `next` leads on without overlap, the last page says null.
+    const first = await client.get('/admin/audit?limit=5', user.token);
+    const second = await client.get(`/admin/audit?limit=5&before=${first.body.next}`, user.token);
+    const third = await client.get(`/admin/audit?limit=5&before=${second.body.next}`, user.token);
+    expect([...first.body.events, ...second.body.events, ...third.body.events].map((event: { id: string }) => event.id)).toEqual(
+      page.body.events.map((event: { id: string }) => event.id),
+    );
+    expect(third.body.next).toBeNull();
+
+    // Someone else's log has none of it; a cursor from it shows nothing.
+    const theirs = await client.get('/admin/audit', stranger.token);
+    expect(theirs.body.events.every((event: { actor: { id: string } }) => event.actor.id === stranger.userId)).toBe(true);
+    expect((await client.get(`/admin/audit?before=${first.body.next}`, stranger.token)).body.events).toEqual([]);
+    expect((await client.get('/admin/audit?limit=0', user.token)).status).toBe(400);
+    expect((await client.get('/admin/audit?before=nope', user.token)).status).toBe(400);
+    expect((await client.get('/admin/audit')).status).toBe(401);
+
+    expect(await everywhere(harness, [page.text])).not.toContain(secret);
+    expect(page.text).not.toContain('correct horse');
+  });
+
+  it('records health changes that live traffic causes, with no origin', async () => {
+    const user = await userWithApiKey(harness);
+    await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: 'sk-proj-stand-in-fail-429-retry-30-Hc11' }, user.token);
+    await user.openai.chat.completions.create({ model: 'gpt-4o-mini', ...ask } as never);
+    await expect
+      .poll(async () => (await harness.client.get('/admin/audit', user.token)).body.events.find((event: { action: string }) => event.action === 'provider_key.health_changed'), { timeout: 5_000 })
+      .toMatchObject({ provider: 'openai', ip: null, userAgent: null, detail: { from: 'unverified', to: 'rate_limited', via: 'request' } });
+  });
+
+  it('deletes events past AUDIT_RETENTION_DAYS', async () => {
+    const user = await registerUser(harness.client);
+    await harness.client.put('/admin/provider-keys/openai', { fallbackPolicy: 'byok_only' }, user.token);
+    expect((await harness.client.get('/admin/audit', user.token)).body.events).toHaveLength(1);
+    await harness.app.sql(`UPDATE audit_events SET at = now() - interval '366 days' WHERE actor_id = $1`, [user.userId]);
+    const service = harness.app.app.get((await import('../src/audit/audit.service.js')).AuditService);
+    expect(await service.purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect((await harness.client.get('/admin/audit', user.token)).body.events).toEqual([]);
+  });
+});
