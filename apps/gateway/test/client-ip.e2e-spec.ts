@@ -74,9 +74,51 @@ describe(`login limits: IP first, failures only (${DATABASE_KIND})`, () => {
     expect((await loginFrom('198.51.100.77', victim.email, PASSWORD)).status).toBe(200);
   });
 
-  it('an account’s limit holds across IPs', { timeout: 60_000 }, async () => {
+  // Before, the account counter was one for every client: ten wrong passwords from one script locked
+  // any account, the admin's included, whoever tried the right password from wherever.
+  it('one client’s failures refuse that client on the account, never the owner elsewhere', { timeout: 120_000 }, async () => {
+    const victim = await registerUser(client);
+    const attacker = '203.0.113.70';
+    for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS; attempt += 1) expect((await loginFrom(attacker, victim.email, 'wrong password 123')).status).toBe(401);
+    expect((await loginFrom(attacker, victim.email, PASSWORD)).status).toBe(429);
+    expect((await loginFrom('198.51.100.78', victim.email, PASSWORD)).status).toBe(200);
+  });
+
+  it('counts an IPv6 client by its /64: fresh addresses buy no fresh attempts', { timeout: 120_000 }, async () => {
+    const victim = await registerUser(client);
+    for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS; attempt += 1) expect((await loginFrom(`2001:db8:77:1::${attempt + 1}`, victim.email, 'wrong password 123')).status).toBe(401);
+    expect((await loginFrom('2001:db8:77:1::ffff', victim.email, 'wrong password 123')).status).toBe(429);
+  });
+
+  it('an account’s limit holds across IPs: many clients together are refused', { timeout: 180_000 }, async () => {
     const { email } = await registerUser(client);
-    for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS; attempt += 1) expect((await loginFrom(`192.0.2.${attempt + 1}`, email, 'wrong password 123')).status).toBe(401);
+    // Each client stays under its own limit on the account; together they reach the account-wide one.
+    for (let network = 1; network <= 10; network += 1) {
+      for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS; attempt += 1) expect((await loginFrom(`192.0.2.${network}`, email, 'wrong password 123')).status).toBe(401);
+    }
     expect((await loginFrom('192.0.2.200', email, PASSWORD)).status).toBe(429);
+  });
+
+  it('limits successful sign-ins per account, so the hashing pool is not one account’s', { timeout: 180_000 }, async () => {
+    const { email } = await registerUser(client);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 31; attempt += 1) statuses.push((await loginFrom(`198.51.100.${(attempt % 50) + 100}`, email, PASSWORD)).status);
+    expect(statuses.slice(0, 30).every((status) => status === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('keeps at most 50 live sessions per user: the oldest are revoked', { timeout: 180_000 }, async () => {
+    const user = await registerUser(client);
+    const [{ n }] = await app.sql<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`, [user.userId]);
+    expect(n).toBe(1);
+    await app.sql(
+      `INSERT INTO sessions (user_id, expires_at) SELECT $1, now() + interval '1 hour' FROM generate_series(1, 60)`,
+      [user.userId],
+    );
+    const login = await loginFrom('198.51.100.20', user.email, PASSWORD);
+    expect(login.status).toBe(200);
+    const [{ live }] = await app.sql<{ live: number }>(`SELECT count(*)::int AS live FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`, [user.userId]);
+    expect(live).toBe(50);
+    expect((await client.get('/auth/me', login.body.accessToken)).status).toBe(200);
   });
 });

@@ -11,6 +11,7 @@ import { InvitationsService } from '../invitations/invitations.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
+import { clientNetwork } from './client-network.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { Principal } from './principal.js';
 import { SessionsService } from './sessions.service.js';
@@ -20,11 +21,29 @@ export const INVALID_CREDENTIALS_MESSAGE = 'Invalid email or password.';
 
 /** A client IP may try more often than one account can be tried (shared NATs). */
 const IP_ATTEMPTS_FACTOR = 5;
+/**
+ * Failures one account takes from every client together before it is refused to all of them: a
+ * distributed guesser is stopped, but locking the owner out takes many networks, not one script —
+ * from one client an account is refused after LOGIN_MAX_ATTEMPTS failures (its own counter).
+ */
+const ACCOUNT_WIDE_ATTEMPTS_FACTOR = 10;
+/**
+ * Successful logins (and password changes) per account and window. Successes never lock anyone out,
+ * but each one costs an argon2 verification and a session row: one account with its own correct
+ * password must not keep the hashing pool busy for everyone else.
+ */
+const SUCCESSES_PER_WINDOW = 30;
 
-/** The two failure counters one login attempt is judged by. */
+/** The counters one login attempt is judged by. */
 interface LoginBuckets {
+  /** Failures from this client network, on any account. */
   readonly ip: string;
+  /** Failures on this account from this client network. */
+  readonly accountFromIp: string;
+  /** Failures on this account from every client. */
   readonly account: string;
+  /** Successes on this account. */
+  readonly successes: string;
 }
 
 @Injectable()
@@ -48,7 +67,7 @@ export class AuthService {
    */
   async register(request: RegisterRequest, clientIp: string): Promise<AuthResponse> {
     const { maxPerIp, windowSeconds } = this.config.registration;
-    const decision = await this.rateLimits.hit(`register:ip:${clientIp}`, maxPerIp, windowSeconds);
+    const decision = await this.rateLimits.hit(`register:ip:${clientNetwork(clientIp)}`, maxPerIp, windowSeconds);
     if (!decision.allowed) throw this.tooMany('registrations', decision.retryAfterSeconds);
 
     const attempt = { email: request.email.toLowerCase(), invitation: request.invitation };
@@ -86,7 +105,7 @@ export class AuthService {
       this.audit.record({ actor: { id: user.id, email: user.email }, action: 'auth.login_failed', outcome: 'failure', origin, detail: { reason: 'disabled' } });
       throw new GatewayError('permission_denied', 'This account has been disabled by an admin.');
     }
-    await this.rateLimits.reset(buckets.account);
+    await this.countSuccess(buckets);
     await this.users.recordLogin(user.id);
     this.audit.record({ actor: { id: user.id, email: user.email }, action: 'auth.login', origin });
     return this.issueSession(user);
@@ -108,26 +127,45 @@ export class AuthService {
       throw new GatewayError('invalid_credentials', 'The current password is wrong.', { param: 'currentPassword' });
     }
     await this.users.setPasswordHash(user.id, await this.passwords.hash(request.newPassword));
-    await this.rateLimits.reset(buckets.account);
+    await this.countSuccess(buckets);
     await this.sessions.revokeAllOf(user.id, principal.sessionId);
   }
 
   private loginBuckets(email: string, clientIp: string): LoginBuckets {
-    return { ip: `login:ip:${clientIp}`, account: `login:account:${createHash('sha256').update(email.toLowerCase()).digest('hex')}` };
+    const network = clientNetwork(clientIp);
+    const account = createHash('sha256').update(email.toLowerCase()).digest('hex');
+    return {
+      ip: `login:ip:${network}`,
+      accountFromIp: `login:account-ip:${account}:${network}`,
+      account: `login:account:${account}`,
+      successes: `login:success:${account}`,
+    };
   }
 
   private async refuseWhileBlocked(buckets: LoginBuckets): Promise<void> {
     const { maxAttempts } = this.config.login;
     const ip = await this.rateLimits.check(buckets.ip, maxAttempts * IP_ATTEMPTS_FACTOR);
     if (!ip.allowed) throw this.tooMany('login attempts', ip.retryAfterSeconds);
-    const account = await this.rateLimits.check(buckets.account, maxAttempts);
+    const accountFromIp = await this.rateLimits.check(buckets.accountFromIp, maxAttempts);
+    if (!accountFromIp.allowed) throw this.tooMany('login attempts', accountFromIp.retryAfterSeconds);
+    const account = await this.rateLimits.check(buckets.account, maxAttempts * ACCOUNT_WIDE_ATTEMPTS_FACTOR);
     if (!account.allowed) throw this.tooMany('login attempts', account.retryAfterSeconds);
+    const successes = await this.rateLimits.check(buckets.successes, SUCCESSES_PER_WINDOW);
+    if (!successes.allowed) throw this.tooMany('sign-ins on this account', successes.retryAfterSeconds);
+  }
+
+  /** A success clears the account's failures (§12) and counts towards its successes. */
+  private async countSuccess(buckets: LoginBuckets): Promise<void> {
+    await this.rateLimits.reset(buckets.accountFromIp);
+    await this.rateLimits.reset(buckets.account);
+    await this.rateLimits.hit(buckets.successes, SUCCESSES_PER_WINDOW, this.config.login.windowSeconds);
   }
 
   private async countFailure(buckets: LoginBuckets): Promise<void> {
     const { maxAttempts, windowSeconds } = this.config.login;
     await this.rateLimits.hit(buckets.ip, maxAttempts * IP_ATTEMPTS_FACTOR, windowSeconds);
-    await this.rateLimits.hit(buckets.account, maxAttempts, windowSeconds);
+    await this.rateLimits.hit(buckets.accountFromIp, maxAttempts, windowSeconds);
+    await this.rateLimits.hit(buckets.account, maxAttempts * ACCOUNT_WIDE_ATTEMPTS_FACTOR, windowSeconds);
   }
 
   private tooMany(what: string, retryAfterSeconds: number): GatewayError {

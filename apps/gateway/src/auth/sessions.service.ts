@@ -7,9 +7,12 @@ import { CacheInvalidationService } from '../cache-invalidation/cache-invalidati
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { returnedRows } from '../database/returned-rows.js';
 import type { Principal } from './principal.js';
 
 const CACHE_SIZE = 50_000;
+/** Live sessions per user (browsers, devices); a new one beyond this revokes the oldest. */
+export const MAX_SESSIONS_PER_USER = 50;
 /** Expired session rows are deleted this often (any replica may do it: the DELETE is idempotent). */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,7 +61,25 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
       `INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
       [userId, this.config.jwt.ttlSeconds],
     );
+    await this.revokeBeyondCap(userId);
     return rows[0]!.id;
+  }
+
+  /**
+   * A user keeps at most MAX_SESSIONS_PER_USER live sessions: the oldest go first. Without a cap, a
+   * script logging in with its own password in a loop grows the table for the whole token lifetime.
+   */
+  private async revokeBeyondCap(userId: string): Promise<void> {
+    const revoked = returnedRows<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE sessions SET revoked_at = now() WHERE id IN (
+           SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+            ORDER BY created_at DESC, id DESC OFFSET $2)
+         RETURNING id`,
+        [userId, MAX_SESSIONS_PER_USER],
+      ),
+    );
+    for (const { id } of revoked) await this.invalidation.publish({ kind: 'session', sessionId: id });
   }
 
   /** The caller behind a live session of a user who is still enabled, or `null`. */

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { clientNetwork } from './client-network.js';
+
+describe(clientNetwork.name, () => {
+  it('keeps an IPv4 address, also when it arrives IPv4-mapped', () => {
+    expect(clientNetwork('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientNetwork('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('counts every address of one IPv6 /64 as one client', () => {
+    expect(clientNetwork('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:db8:1:3::1')).not.toBe(clientNetwork('2001:db8:1:2::1'));
+  });
+
+  it('leaves what is not an address alone', () => {
+    expect(clientNetwork('unknown')).toBe('unknown');
+  });
+});
