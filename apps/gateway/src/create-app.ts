@@ -69,6 +69,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
       trustProxy: fastifyTrustProxy(config.trustProxy),
       // Slow clients (§12): the request must arrive in time; responses (streams) are not timed.
       requestTimeout: config.requestTimeoutMs,
+      // Fastify's default (72 s) lets one client hold MAX_CONNECTIONS idle sockets cheaply. Node times
+      // only the idle gap between requests with it, never a response or stream in progress.
+      keepAliveTimeout: config.keepAliveTimeoutMs,
       http: slowClientServerOptions(config),
       clientErrorHandler: answerClientError,
       // What the router rejects before any hook runs (bad percent-encoding, over-long parameters).

@@ -34,6 +34,26 @@ function rawRequest(url: string, text: string): Promise<string> {
   });
 }
 
+/**
+ * Sends a request's headers and only the start of the body its Content-Length promises, and returns
+ * the first bytes answered within `ms` ('' if none): an answer proves the server did not wait for the body.
+ */
+function answerBeforeBody(url: string, head: string, ms: number): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(`${head}\r\n{"model":"`));
+    const timer = setTimeout(() => finish(''), ms);
+    const finish = (answer: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setEncoding('utf8');
+    socket.once('data', finish);
+    socket.on('error', () => finish(''));
+  });
+}
+
 describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND})`, () => {
   let app: TestApp;
   let client: ReturnType<typeof httpClient>;
@@ -191,6 +211,28 @@ describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND
     expect(answer).toContain('"code":"invalid_api_key"');
   });
 
+  it('answers an unknown route with its 404 before reading the body, and drops the body unparsed', async () => {
+    // Headers promise 20 MiB, a few bytes come: a 404 that waited for (and parsed) the body never arrives.
+    for (const path of ['/v1/files', '/v1/anything', '/anthropic/v1/nope', '/admin/nope', '/auth/nope', '/nope']) {
+      const answer = await answerBeforeBody(
+        app.url,
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n`,
+        2_000,
+      );
+      expect(answer, path).toMatch(/^HTTP\/1\.1 404/);
+      expect(answer, path).toContain('"code":"not_found"');
+      expect(answer, path).toContain(`Unknown route: POST ${path}`);
+    }
+    // The whole body sent: the client still gets the 404 (the body is read and dropped), not a reset.
+    const response = await undiciRequest(`${app.url}/v1/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: Buffer.alloc(20 * 1024 * 1024, 0x20),
+    });
+    expect(response.statusCode).toBe(404);
+    expect(((await response.body.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
   // Last: it leaves the app draining.
   it('logs a 5xx with the path only, never its query parameters', async () => {
     app.app.get(DrainState).startDraining();
@@ -209,14 +251,17 @@ describe(`slow clients and connection caps (${DATABASE_KIND})`, () => {
 
   beforeAll(async () => {
     // A slow provider: its answer starts after 2 s and streams for about 1 s more.
-    harness = await startGatewayWithStandIns({ standIns: { latencyMs: 2_000, chunkDelayMs: 250 }, env: { REGISTRATION: 'open', REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '4' } });
+    harness = await startGatewayWithStandIns({
+      standIns: { latencyMs: 2_000, chunkDelayMs: 250 },
+      env: { REGISTRATION: 'open', REQUEST_TIMEOUT_MS: '1500', KEEP_ALIVE_TIMEOUT_MS: '500', MAX_CONNECTIONS: '4' },
+    });
     app = harness.app;
   });
   afterAll(async () => {
     await harness?.close();
   });
 
-  it('does not limit responses: a stream that outlasts REQUEST_TIMEOUT_MS is delivered whole', async () => {
+  it('does not limit responses: a stream that outlasts REQUEST_TIMEOUT_MS and KEEP_ALIVE_TIMEOUT_MS is delivered whole', async () => {
     const user = await registerUser(harness.client);
     const key = (await harness.client.post('/admin/api-keys', { name: 'slow' }, user.token)).body.key as string;
     const startedAt = Date.now();
@@ -256,6 +301,20 @@ describe(`slow clients and connection caps (${DATABASE_KIND})`, () => {
     clearInterval(trickle);
     expect(closed).toBe(true);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
+    socket.destroy();
+  });
+
+  it('closes a kept-alive connection left idle longer than KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const socket = connect();
+    socket.on('error', () => undefined);
+    const answered = new Promise<string>((resolve) => {
+      socket.setEncoding('utf8');
+      socket.once('data', resolve);
+    });
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await answered).toMatch(/^HTTP\/1\.1 200/);
+    // Fastify's default would keep it 72 s; one client could hold every MAX_CONNECTIONS socket that way.
+    expect(await closedWithin(socket, 2_500)).toBe(true);
     socket.destroy();
   });
 

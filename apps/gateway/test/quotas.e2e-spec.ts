@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SERVER_KEYS, startGatewayWithStandIns, USER_KEYS, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
@@ -28,6 +29,23 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
     await delay(25);
   }
   return false;
+}
+
+/** Sends headers and the start of a promised body; the first bytes answered within `ms`, or '' if none. */
+function answerBeforeBody(url: string, head: string, ms: number): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(`${head}\r\n{"model":"`));
+    const timer = setTimeout(() => finish(''), ms);
+    const finish = (answer: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setEncoding('utf8');
+    socket.once('data', finish);
+    socket.on('error', () => finish(''));
+  });
 }
 
 describe(`abuse limits on the gateway routes (${DATABASE_KIND})`, () => {
@@ -128,6 +146,15 @@ describe(`abuse limits on the gateway routes (${DATABASE_KIND})`, () => {
       expect(overCap.body.error.message).toMatch(/MAX_INFLIGHT_PER_USER/);
       expect(overCapNative.status).toBe(429);
       expect(otherUser.status).toBe(200);
+      // Refused before its body is read: a 20 MiB upload still being sent gets the 429 at once.
+      const overCapUpload = await answerBeforeBody(
+        harness.app.url,
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${attacker.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n`,
+        2_000,
+      );
+      expect(overCapUpload).toMatch(/^HTTP\/1\.1 429/);
+      expect(overCapUpload).toMatch(/\r\nretry-after: 1\r\n/i);
+      expect(overCapUpload).toContain('MAX_INFLIGHT_PER_USER');
       expect(await inflight()).toBe(MAX_INFLIGHT_PER_USER);
       expect(await metric(/^uniroute_limit_rejections_total\{reason="max_inflight"\} (\d+)/m)).toBeGreaterThanOrEqual(2);
 

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
+import { QuotasModule } from '../quotas/quotas.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ApiKeyAuthBeforeBody } from './api-key-auth-before-body.js';
@@ -23,6 +24,7 @@ import { SessionsService } from './sessions.service.js';
     ApiKeysModule,
     RateLimitModule,
     InvitationsModule,
+    QuotasModule,
     PassportModule.register({ property: PRINCIPAL, session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

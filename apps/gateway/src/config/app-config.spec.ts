@@ -32,6 +32,7 @@ describe(loadConfig.name, () => {
     expect(sut.allowRequestKeys).toBe(true);
     expect(sut.auditRetentionDays).toBe(365);
     expect(sut.requestTimeoutMs).toBe(60_000);
+    expect(sut.keepAliveTimeoutMs).toBe(5_000);
     expect(sut.maxConnections).toBe(10_000);
   });
 
@@ -52,9 +53,11 @@ describe(loadConfig.name, () => {
     expect(sut.quotas).toEqual({ serverKeyRpm: 0, maxInflightPerUser: 8, providerKeyTestsPerHour: 3, redisUrl: 'redis://127.0.0.1:6379/0' });
   });
 
-  it('reads REQUEST_TIMEOUT_MS and MAX_CONNECTIONS and refuses nonsense', () => {
-    const sut = loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '20' });
+  it('reads REQUEST_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS and MAX_CONNECTIONS and refuses nonsense', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '1500', KEEP_ALIVE_TIMEOUT_MS: '800', MAX_CONNECTIONS: '20' });
     expect(sut.requestTimeoutMs).toBe(1500);
+    expect(sut.keepAliveTimeoutMs).toBe(800);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow('KEEP_ALIVE_TIMEOUT_MS must be positive');
     expect(sut.maxConnections).toBe(20);
     expect(() => loadConfig({ DATA_DIR: dataDir(), REQUEST_TIMEOUT_MS: '0' })).toThrow('REQUEST_TIMEOUT_MS must be positive');
     expect(() => loadConfig({ DATA_DIR: dataDir(), MAX_CONNECTIONS: 'lots' })).toThrow('MAX_CONNECTIONS must be a number');

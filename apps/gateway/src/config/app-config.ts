@@ -57,6 +57,8 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** Slow clients (§12): the whole request (headers and body) must arrive within this; responses are not limited. */
   readonly requestTimeoutMs: number;
+  /** How long an idle kept-alive connection (between requests, never during a response) stays open. */
+  readonly keepAliveTimeoutMs: number;
   /** Open connections beyond this are closed at once (Node's `server.maxConnections`). */
   readonly maxConnections: number;
   readonly corsOrigins: readonly string[];
@@ -150,6 +152,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     principalCacheTtlSeconds: env.PRINCIPAL_CACHE_TTL_SECONDS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: env.MAX_CONNECTIONS,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

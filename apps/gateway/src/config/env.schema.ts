@@ -118,6 +118,7 @@ export const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: positiveInteger.default(15 * 60),
   BODY_LIMIT_BYTES: positiveInteger.default(20 * 1024 * 1024),
   REQUEST_TIMEOUT_MS: positiveInteger.default(60_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInteger.default(5_000),
   MAX_CONNECTIONS: positiveInteger.default(10_000),
   CORS_ORIGINS: z.string().trim().default(''),
   SHUTDOWN_TIMEOUT_MS: positiveInteger.default(30_000),

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -6,6 +7,8 @@ import { MetricsService } from '../metrics/metrics.service.js';
 /**
  * `MAX_INFLIGHT_PER_USER` (§12): each user's concurrent gateway requests on this replica, from the request's
  * start to the end of its response or stream. It also bounds how many upstream connections one user can hold.
+ * Taken by `ApiKeyAuthBeforeBody` as soon as the key is known, before the body is read, so it also bounds
+ * how many bodies one user can have the gateway buffer at once.
  */
 @Injectable()
 export class InflightLimiter {
@@ -43,6 +46,16 @@ export class InflightLimiter {
       if (left <= 0) this.counts.delete(userId);
       else this.counts.set(userId, left);
     };
+  }
+
+  /**
+   * Counts a request in for `userId` (or throws the `429`) until `response` closes: its last byte, a
+   * stream's end, an error or the client going away all close it, so the count cannot leak.
+   */
+  holdUntilClosed(userId: string, response: ServerResponse): void {
+    const release = this.acquire(userId);
+    if (response.destroyed || response.writableFinished) release();
+    else response.once('close', release);
   }
 
   /** Requests in flight for `userId` now (tests, metrics). */
