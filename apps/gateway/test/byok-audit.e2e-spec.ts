@@ -81,6 +81,76 @@ describe(`§8 per-request keys (${DATABASE_KIND})`, () => {
   });
 });
 
+describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+  const goodKey = 'sk-proj-request-good-Hh72Kk3Mm1';
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns({ env: { PROVIDER_KEY_TESTS_PER_HOUR: '3' } });
+    harness.standIns.setKeys('openai', [SERVER_KEYS.openai, USER_KEYS.openai, goodKey]);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const chat = (user: { apiKey: string }, requestKey?: string) =>
+    harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', ...ask }, user.apiKey, requestKey === undefined ? {} : { 'x-uniroute-provider-key': requestKey });
+  const nativeModels = (user: { apiKey: string }, requestKey: string) =>
+    harness.client.get('/anthropic/v1/models', undefined, { 'x-api-key': user.apiKey, 'anthropic-version': '2023-06-01', 'x-uniroute-provider-key': requestKey });
+
+  it('each key the provider refuses spends one PROVIDER_KEY_TESTS_PER_HOUR test; then the header gets 429 before any upstream call', async () => {
+    const user = await userWithApiKey(harness);
+    // Keys the provider accepts cost nothing: more of them than the budget all go through.
+    for (let call = 0; call < 4; call += 1) expect((await chat(user, goodKey)).status).toBe(200);
+
+    expect((await chat(user, 'sk-proj-stand-in-fail-401-Pp01')).status).toBe(401);
+    expect((await nativeModels(user, 'sk-ant-stand-in-fail-401-Pp02')).status).toBe(401);
+    expect((await chat(user, 'sk-proj-stand-in-fail-403-Pp03')).status).toBe(403);
+
+    const before = harness.standIns.requests.length;
+    const limitedChat = await chat(user, goodKey);
+    const limitedNative = await nativeModels(user, 'sk-ant-stand-in-fail-401-Pp04');
+    for (const limited of [limitedChat, limitedNative]) {
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(limited.body).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+    }
+    expect(limitedChat.text).toMatch(/PROVIDER_KEY_TESTS_PER_HOUR/);
+    expect(harness.standIns.requests.length).toBe(before);
+    // The same budget as test-connection.
+    await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token);
+    expect((await harness.client.post('/admin/provider-keys/openai/test', undefined, user.token)).status).toBe(429);
+    // Requests without the header are not this limit's business.
+    expect((await chat(user)).status).toBe(200);
+    // Another user has their own budget.
+    expect((await chat(await userWithApiKey(harness), goodKey)).status).toBe(200);
+  });
+
+  it('GET /v1/models: x-uniroute-byok: required keeps the server key out, and a per-request key is refused with a 400', async () => {
+    const user = await userWithApiKey(harness);
+    const all = await harness.client.get('/v1/models', user.apiKey);
+    expect(all.status).toBe(200);
+    expect(all.body.data.length).toBeGreaterThan(0);
+
+    const strict = await harness.client.get('/v1/models', user.apiKey, { 'x-uniroute-byok': 'required' });
+    expect(strict.status).toBe(200);
+    expect(strict.body.data).toEqual([]);
+    await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: USER_KEYS.anthropic }, user.token);
+    const own = await harness.client.get('/v1/models', user.apiKey, { 'x-uniroute-byok': 'required' });
+    expect(own.body.data.length).toBeGreaterThan(0);
+    expect(new Set(own.body.data.map((model: { owned_by: string }) => model.owned_by))).toEqual(new Set(['anthropic']));
+
+    const typo = await harness.client.get('/v1/models', user.apiKey, { 'x-uniroute-byok': 'please' });
+    expect(typo.status).toBe(400);
+    const before = harness.standIns.requests.length;
+    const withKey = await harness.client.get('/v1/models', user.apiKey, { 'x-uniroute-provider-key': goodKey });
+    expect(withKey.status).toBe(400);
+    expect(withKey.body).toMatchObject({ error: { type: 'invalid_request_error', param: 'x-uniroute-provider-key' } });
+    expect(withKey.text).not.toContain(goodKey);
+    expect(harness.standIns.requests.length).toBe(before);
+  });
+});
+
 describe(`§8 per-request keys turned off (${DATABASE_KIND})`, () => {
   let harness: Harness;
   beforeAll(async () => {

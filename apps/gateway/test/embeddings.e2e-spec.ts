@@ -232,3 +232,42 @@ describe(`embeddings upstream failures keep their status in OpenAI's shape (${DA
     }
   });
 });
+
+describe(`Gemini embedding batches on the server key count against SERVER_KEY_RPM (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns({ env: { SERVER_KEY_RPM: '3' } });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('counts every batchEmbedContents call, refuses a request over the ration with 429 before any call, and leaves the user key unrationed', async () => {
+    const user = await userWithApiKey(harness);
+    const input = (count: number) => Array.from({ length: count }, (_item, index) => `text ${index}`);
+    harness.standIns.reset();
+    // 201 inputs = 3 batches = 3 calls: the whole ration of this minute.
+    const fits = await user.openai.embeddings.create({ model: 'gemini-embedding-001', input: input(201), dimensions: 4, encoding_format: 'float' });
+    expect(fits.data).toHaveLength(201);
+    expect(harness.standIns.requests).toHaveLength(3);
+
+    const over = await harness.client.post('/v1/embeddings', { model: 'gemini-embedding-001', input: input(150), dimensions: 4 }, user.apiKey);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(harness.standIns.requests).toHaveLength(3);
+
+    // A fresh user: two batches fit their ration; 2,048 inputs (21 batches) do not, and cost the operator no call.
+    const other = await userWithApiKey(harness);
+    harness.standIns.reset();
+    const big = await harness.client.post('/v1/embeddings', { model: 'gemini-embedding-001', input: input(2048), dimensions: 4 }, other.apiKey);
+    expect(big.status).toBe(429);
+    expect(harness.standIns.requests).toHaveLength(0);
+
+    // The user's own key is not the operator's to ration.
+    await harness.client.post('/admin/provider-keys', { provider: 'google', apiKey: USER_KEYS.google }, user.token);
+    const own = await harness.client.post('/v1/embeddings', { model: 'gemini-embedding-001', input: input(2048), dimensions: 4 }, user.apiKey);
+    expect(own.status).toBe(200);
+    expect(own.headers.get('x-uniroute-key-source')).toBe('user');
+  });
+});

@@ -176,6 +176,30 @@ describe(`/v1/responses with the shared server key: only the owner reaches a res
     expect(own.metadata).toEqual(sixteen);
     expect(harness.standIns.keysSeen('openai')).toEqual([USER_KEYS.openai]);
   });
+
+  it('refuses item_reference inputs, file ids and vector stores with the server key before any upstream call, and not with the caller\'s own key', async () => {
+    const user = await userWithApiKey(harness);
+    const bodies: Array<[string, Record<string, unknown>]> = [
+      ['input', { input: [{ type: 'item_reference', id: 'msg_someone_elses' }] }],
+      ['file_id', { input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-someone-elses' }] }] }],
+      ['file_id', { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-someone-elses', detail: 'auto' }] }] }],
+      ['vector_store_ids', { input: 'hi', tools: [{ type: 'file_search', vector_store_ids: ['vs_someone_elses'] }] }],
+      ['file_ids', { input: 'hi', tools: [{ type: 'code_interpreter', container: { type: 'auto', file_ids: ['file-someone-elses'] } }] }],
+    ];
+    harness.standIns.reset();
+    for (const [param, body] of bodies) {
+      const refused = await harness.client.post('/v1/responses', { model: 'gpt-4o-mini', ...body }, user.apiKey);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: { type: 'invalid_request_error', param } });
+      expect(refused.body.error.message).toMatch(/server's OpenAI key/);
+    }
+    expect(harness.standIns.requests).toHaveLength(0);
+
+    await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token);
+    const own = await harness.client.post('/v1/responses', { model: 'gpt-4o-mini', ...bodies[0]![1] }, user.apiKey);
+    expect(own.status).not.toBe(400);
+    expect(harness.standIns.keysSeen('openai')).toEqual([USER_KEYS.openai]);
+  });
 });
 
 describe(`/v1/responses with the caller's own key, and with none (${DATABASE_KIND})`, () => {

@@ -86,6 +86,34 @@ describe(`exact secrets masked in everything relayed from an upstream (${DATABAS
     expect(gemini.text).toContain('****0003');
   });
 
+  it('successful answers translated from Anthropic and Gemini (JSON and stream): a key the answer repeats is masked', async () => {
+    // The stand-ins answer "Echo: <last user text>": an answer that repeats a key, as a model or a careless proxy might.
+    const ask = (model: string, stream: boolean, key: string) =>
+      harness.client.post('/v1/chat/completions', { model, messages: [{ role: 'user', content: `the key is ${key}` }], stream }, apiKey);
+    const answers = [
+      await ask('claude-3-5-haiku-latest', false, CANARY.anthropic),
+      await ask('claude-3-5-haiku-latest', true, CANARY.anthropic),
+      await ask('gemini-2.0-flash', false, CANARY.google),
+      await ask('gemini-2.0-flash', true, CANARY.google),
+    ];
+    for (const answer of answers) expect(answer.status).toBe(200);
+    const text = answers.map((answer) => answer.text).join('\n');
+    expectNoCanary(text);
+    expect(text).toContain('****0002');
+    expect(text).toContain('****0003');
+  });
+
+  it('an upstream message cut at 1,000 characters: a key straddling the cut is masked whole, not shortened into a leak', async () => {
+    // " Key received: " is 15 characters: the key starts at 995, across the cut at 1,000.
+    const body = { type: 'error', error: { type: 'invalid_request_error', message: 'x'.repeat(980) } };
+    harness.standIns.inject({ provider: 'anthropic', status: 400, body, echoApiKey: true });
+    const response = await harness.client.post('/v1/chat/completions', { model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'hi' }] }, apiKey);
+
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Key received: ****');
+    expect(response.text).not.toContain(`Key received: ${CANARY.anthropic.slice(0, 4)}`);
+  });
+
   it("a user's own key of any shape: masked in chat errors, test-connection and validate", async () => {
     const user = await userWithApiKey(harness);
     expect((await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_CANARY }, user.token)).status).toBe(201);

@@ -68,6 +68,10 @@ export class EmbeddingsService {
     const texts = googleTexts(request.input);
     const batches: string[][] = [];
     for (let start = 0; start < texts.length; start += GOOGLE_MAX_BATCH_EMBED_REQUESTS) batches.push(texts.slice(start, start + GOOGLE_MAX_BATCH_EMBED_REQUESTS));
+    // Routing counted the first call; on the server key every further batch is one more upstream call on the
+    // operator's account (2,048 inputs = 21 calls), so each is rationed too — all before any is sent, so a request
+    // over SERVER_KEY_RPM costs the operator no call at all.
+    for (let extra = 1; extra < batches.length; extra += 1) await this.relay.rationServerKey(exchange);
     const options = { dimensions: request.dimensions, taskType: request.task_type };
     const vectors = (
       await mapWithConcurrency(batches, GOOGLE_BATCH_CONCURRENCY, async (batch) => {

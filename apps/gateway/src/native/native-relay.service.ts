@@ -76,6 +76,8 @@ export class NativeRelayService {
         );
         if (response.statusCode >= 400) {
           const text = await readErrorText(response);
+          const { status } = PROVIDER_ADAPTERS[provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
+          await this.credentials.reportUpstreamStatus(principal.userId, credential, status);
           const verdict = this.judgeStoredKey(principal, api, credential, response, text, request.id);
           // §8: the stored key was refused before anything was relayed: one retry on what the policy allows.
           if (verdict && attempt === 1) {

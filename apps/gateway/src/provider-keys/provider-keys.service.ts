@@ -73,6 +73,11 @@ const MASTER_KEY_CHECK_SAMPLE = 5;
 /** Tests and validations are counted per user per hour: each is a call to the provider with a key of the caller's choosing. */
 const KEY_TEST_WINDOW_SECONDS = 60 * 60;
 
+/** One budget per user for every way of trying a key out: test-connection, `validate: true`, refused request keys. */
+function keyTestBucket(userId: string): string {
+  return `provider-key-test:${userId}`;
+}
+
 /** What `rotateAll` did. */
 export interface RotationReport {
   rotated: number;
@@ -398,13 +403,33 @@ export class ProviderKeysService {
    */
   private async countKeyTest(userId: string): Promise<void> {
     const limit = this.config.quotas.providerKeyTestsPerHour;
-    const decision = await this.rateLimits.hit(`provider-key-test:${userId}`, limit, KEY_TEST_WINDOW_SECONDS);
+    const decision = await this.rateLimits.hit(keyTestBucket(userId), limit, KEY_TEST_WINDOW_SECONDS);
     if (decision.allowed) return;
+    throw this.keyTestsExhausted(limit, decision.retryAfterSeconds);
+  }
+
+  /**
+   * Before a request goes upstream with `x-uniroute-provider-key` (§8): refused with the same 429 once the
+   * user's key-test budget is spent, or every gateway route is an unlimited key checker (200 vs 401).
+   * Not counted here (a non-counting read): only keys the provider refuses count, see `countRefusedRequestKey`.
+   */
+  async assertRequestKeyBudget(userId: string): Promise<void> {
+    const limit = this.config.quotas.providerKeyTestsPerHour;
+    const decision = await this.rateLimits.check(keyTestBucket(userId), limit);
+    if (!decision.allowed) throw this.keyTestsExhausted(limit, decision.retryAfterSeconds);
+  }
+
+  /** A per-request key the provider refused (401/403) is one key test spent, like test-connection's. */
+  async countRefusedRequestKey(userId: string): Promise<void> {
+    await this.rateLimits.hit(keyTestBucket(userId), this.config.quotas.providerKeyTestsPerHour, KEY_TEST_WINDOW_SECONDS);
+  }
+
+  private keyTestsExhausted(limit: number, retryAfterSeconds: number): GatewayError {
     this.metrics.limitRejected('provider_key_tests');
-    throw new GatewayError(
+    return new GatewayError(
       'rate_limit_exceeded',
-      `Too many provider-key tests: at most ${limit} per hour per user (PROVIDER_KEY_TESTS_PER_HOUR), counting validate: true. Retry in ${decision.retryAfterSeconds} s.`,
-      { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+      `Too many provider-key tests: at most ${limit} per hour per user (PROVIDER_KEY_TESTS_PER_HOUR), counting validate: true and x-uniroute-provider-key keys the provider refused. Retry in ${retryAfterSeconds} s.`,
+      { headers: { 'retry-after': String(retryAfterSeconds) } },
     );
   }
 

@@ -37,6 +37,11 @@ export interface UpstreamErrorContext extends Pick<UpstreamContext, 'keySource'>
    * adapters copy rate-limit hints (`retry-after`, `retry-after-ms`) from it onto the `GatewayError`.
    */
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * The exact secrets to mask in the provider's message (the key used, the server keys): masked before the message
+   * is shortened, so a key of any shape straddling the cut cannot leave its first part behind.
+   */
+  readonly exactSecrets?: readonly string[];
 }
 
 /** The model as the provider knows it (any `provider/` prefix stripped). */

@@ -23,6 +23,7 @@ export interface UpstreamFailure {
   /** Whose key was used; absent for in-stream errors, where it no longer matters. */
   readonly keySource?: KeySource;
   readonly headers?: UpstreamErrorContext['headers'];
+  readonly exactSecrets?: UpstreamErrorContext['exactSecrets'];
   /** A retry hint found in the body (Gemini's `RetryInfo`), in seconds; a `retry-after` header wins over it. */
   readonly retryAfterSeconds?: number;
   readonly cause?: unknown;
@@ -103,7 +104,7 @@ function describeFailure(failure: UpstreamFailure, status: number): string {
   // An auth failure must say whose key the provider refused: the fix is in a different place for each.
   if (status === 401) return `${label} rejected ${whoseKey(failure.keySource)}${detail || '.'}`;
   if (status === 403) return `${label} denied access to ${whoseKey(failure.keySource)}${detail || '.'}`;
-  const kind = failure.upstreamType ? ` (${maskSecrets(failure.upstreamType)})` : '';
+  const kind = failure.upstreamType ? ` (${maskSecrets(failure.upstreamType, failure.exactSecrets)})` : '';
   if (!detail) return `${label} returned HTTP ${failure.status}${kind} without an error message.`;
   return `${label} error${kind}${detail}`;
 }
@@ -111,7 +112,8 @@ function describeFailure(failure: UpstreamFailure, status: number): string {
 function upstreamDetail(failure: UpstreamFailure): string {
   const message = failure.upstreamMessage?.trim();
   if (!message) return '';
-  const masked = maskSecrets(message);
+  // Exact secrets first, then the cut: shortened first, a key straddling the cut would no longer match whole.
+  const masked = maskSecrets(message, failure.exactSecrets);
   const short =
     masked.length > MAX_UPSTREAM_MESSAGE_LENGTH ? `${masked.slice(0, MAX_UPSTREAM_MESSAGE_LENGTH)}…` : masked;
   return `: ${short}`;

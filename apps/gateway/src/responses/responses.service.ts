@@ -88,6 +88,7 @@ export class ResponsesService {
         { param: 'conversation' },
       );
     }
+    refuseSharedAccountReferences(body);
     const previous = body['previous_response_id'];
     if (typeof previous === 'string') {
       checkResponseId(previous, 'previous_response_id');
@@ -123,6 +124,44 @@ function openAIModel(model: unknown): string | undefined {
     );
   }
   return route.model;
+}
+
+/** Fields that name a file or vector store stored in the OpenAI account: on the server key, anyone's. */
+const SHARED_ACCOUNT_ID_FIELDS = new Set(['file_id', 'file_ids', 'vector_store_ids']);
+
+/**
+ * On the server key, `input` items `{type: "item_reference", id}` and any `file_id` / `file_ids` /
+ * `vector_store_ids` (input files and images, `file_search` and `code_interpreter` tools) would read items,
+ * files and vector stores of the one OpenAI account every user of the server key shares — none carries an owner
+ * tag to check. Refused wherever they sit in the body; walked without recursion, so no nesting depth throws.
+ */
+function refuseSharedAccountReferences(body: Record<string, unknown>): void {
+  const pending: unknown[] = [body['input'], body['tools'], body['tool_choice'], body['prompt']];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+      continue;
+    }
+    if (!isPlainObject(value)) continue;
+    if (value['type'] === 'item_reference') {
+      throw new GatewayError(
+        'invalid_request',
+        "item_reference input items are not available with the server's OpenAI key (stored items there are shared by every user of this gateway). Send the items themselves, use previous_response_id, or add your own OpenAI key.",
+        { param: 'input' },
+      );
+    }
+    for (const [field, child] of Object.entries(value)) {
+      if (SHARED_ACCOUNT_ID_FIELDS.has(field) && child !== undefined && child !== null) {
+        throw new GatewayError(
+          'invalid_request',
+          `${field} is not available with the server's OpenAI key (files and vector stores there are shared by every user of this gateway). Send the content inline (file_data, image_url), or add your own OpenAI key.`,
+          { param: field },
+        );
+      }
+      pending.push(child);
+    }
+  }
 }
 
 function sharesServerKey(exchange: RoutedExchange): boolean {

@@ -23,7 +23,7 @@ function stateOf(policy: FallbackPolicy, keyCase: KeyCase): OwnerKeyState {
 }
 
 function sut(state: OwnerKeyState, server: { configured: boolean; fallback: boolean }) {
-  const providerKeys = { ownerKeyState: vi.fn(async () => state), markUsed: vi.fn() };
+  const providerKeys = { ownerKeyState: vi.fn(async () => state), markUsed: vi.fn(), assertRequestKeyBudget: vi.fn(async () => undefined), countRefusedRequestKey: vi.fn(async () => undefined) };
   const ration = { admit: vi.fn(async () => undefined) };
   const config = {
     allowServerKeyFallback: server.fallback,
@@ -82,8 +82,28 @@ describe(CredentialResolver.name, () => {
     if (want === 'request') {
       expect(credential).toMatchObject({ apiKey: REQUEST_KEY, keyId: 'request' });
       expect(providerKeys.ownerKeyState).not.toHaveBeenCalled();
+      expect(providerKeys.assertRequestKeyBudget).toHaveBeenCalledWith('user-1');
+    } else {
+      // The key-test budget is read only for requests carrying a key: the warm path without one has no query.
+      expect(providerKeys.assertRequestKeyBudget).not.toHaveBeenCalled();
     }
     if (want !== 'server') expect(ration.admit).not.toHaveBeenCalled();
+  });
+
+  it('a request key over the key-test budget is refused before it is used; only its 401/403 refusals are counted', async () => {
+    const { resolver, providerKeys } = sut(stateOf('byok_then_server', 'none'), { configured: true, fallback: true });
+    const exhausted = new GatewayError('rate_limit_exceeded', 'Too many provider-key tests');
+    providerKeys.assertRequestKeyBudget.mockRejectedValueOnce(exhausted);
+    await expect(resolver.resolve('u', 'anthropic', undefined, { requestKey: REQUEST_KEY })).rejects.toBe(exhausted);
+
+    const request = await resolver.resolve('u', 'anthropic', undefined, { requestKey: REQUEST_KEY });
+    const server = await resolver.resolve('u', 'anthropic');
+    for (const status of [200, 400, 429, 500]) await resolver.reportUpstreamStatus('u', request, status);
+    for (const status of [401, 403]) await resolver.reportUpstreamStatus('u', server, status);
+    expect(providerKeys.countRefusedRequestKey).not.toHaveBeenCalled();
+    await resolver.reportUpstreamStatus('u', request, 401);
+    await resolver.reportUpstreamStatus('u', request, 403);
+    expect(providerKeys.countRefusedRequestKey).toHaveBeenCalledTimes(2);
   });
 
   it('says why in the 401: the policy, the header, or the skipped key', async () => {

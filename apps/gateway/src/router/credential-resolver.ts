@@ -49,7 +49,11 @@ export class CredentialResolver {
 
   /** `requestId` only labels the log line written if the user's stored key turns out unusable. */
   async resolve(userId: string, provider: ProviderId, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential> {
-    if (options.requestKey !== undefined) return { apiKey: options.requestKey, keySource: 'request', keyId: 'request' };
+    if (options.requestKey !== undefined) {
+      // Only requests carrying a key pay this read: the warm path without the header stays free of queries.
+      await this.providerKeys.assertRequestKeyBudget(userId);
+      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request' };
+    }
     const state = await this.providerKeys.ownerKeyState(userId, provider, requestId);
     const policy: FallbackPolicy = options.byokRequired ? 'byok_only' : state.policy;
     if (policy !== 'server_only') {
@@ -83,6 +87,15 @@ export class CredentialResolver {
       if (error instanceof GatewayError) return null;
       throw error;
     }
+  }
+
+  /**
+   * What the provider answered (the status the adapter read: Gemini's `API_KEY_INVALID` 400 is a 401) to a request
+   * that used a per-request key: a refusal (401/403) spends one of the user's key tests (§12), so probing candidate
+   * keys through free routes stops at `PROVIDER_KEY_TESTS_PER_HOUR`. Nothing for any other credential or status.
+   */
+  async reportUpstreamStatus(userId: string, credential: ResolvedCredential, status: number): Promise<void> {
+    if (credential.keySource === 'request' && (status === 401 || status === 403)) await this.providerKeys.countRefusedRequestKey(userId);
   }
 
   /** Counts one upstream request on a server key resolved with `rationed: false`; nothing for the user's own key. */

@@ -16,6 +16,6 @@ export class ModelsController {
   @Get('models')
   @ApiOkResponse({ description: 'OpenAI `list` of the models this caller can reach now, from every provider they have a key for (theirs or the server\'s).' })
   list(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<ModelList> {
-    return this.models.list(principal.userId, request.id);
+    return this.models.list(principal.userId, request.id, request.headers);
   }
 }

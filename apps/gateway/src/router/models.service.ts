@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDER_IDS, type KeySource, type ModelList, type ProviderId } from '@uniroute/shared';
+import { PROVIDER_IDS, REQUEST_KEY_HEADER, type KeySource, type ModelList, type ProviderId } from '@uniroute/shared';
 import { LRUCache } from 'lru-cache';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
@@ -12,6 +13,7 @@ import { UpstreamClient } from '../providers/upstream-client.js';
 import { ServerKeyRationExceededError } from '../quotas/server-key-ration.service.js';
 import { credentialCacheKey } from './credential-cache-key.js';
 import { CredentialResolver } from './credential-resolver.js';
+import { gatewayRequestOptions } from './gateway-request-options.js';
 
 /** Model lists change rarely; a minute keeps `/v1/models` cheap without going stale for long. */
 const MODEL_LIST_TTL_MS = 60_000;
@@ -34,16 +36,30 @@ export class ModelsService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async list(userId: string, requestId: string): Promise<ModelList> {
-    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(userId, provider, requestId)));
+  /**
+   * `headers` carry the §8 request options. `x-uniroute-byok: required` keeps the server key out of every
+   * provider's list. `x-uniroute-provider-key` is refused with a 400: a request key is for "the routed provider"
+   * (§8) and this list spans every provider, so there is none it could apply to — and guessing would send the key
+   * to providers it was never meant for.
+   */
+  async list(userId: string, requestId: string, headers: IncomingHttpHeaders = {}): Promise<ModelList> {
+    const { byokRequired, requestKey } = gatewayRequestOptions(headers, this.config);
+    if (requestKey !== undefined) {
+      throw new GatewayError(
+        'invalid_request',
+        `${REQUEST_KEY_HEADER} applies to one provider's request; GET /v1/models lists every provider. List one provider's models with its native route (e.g. GET /anthropic/v1/models) instead.`,
+        { param: REQUEST_KEY_HEADER },
+      );
+    }
+    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(userId, provider, requestId, byokRequired === true)));
     return { object: 'list', data: perProvider.flat() };
   }
 
-  private async listProvider(userId: string, provider: ProviderId, requestId: string): Promise<ModelList['data']> {
+  private async listProvider(userId: string, provider: ProviderId, requestId: string, byokRequired: boolean): Promise<ModelList['data']> {
     let ids: string[];
     try {
       // Rationed only when the list is fetched: a cached list costs the server key nothing.
-      const credential = await this.credentials.resolve(userId, provider, requestId, { rationed: false });
+      const credential = await this.credentials.resolve(userId, provider, requestId, { rationed: false, byokRequired });
       const cacheKey = credentialCacheKey(provider, credential.apiKey);
       const cached = this.cache.get(cacheKey);
       if (cached) {

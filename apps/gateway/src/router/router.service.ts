@@ -149,7 +149,9 @@ export class RouterService {
       return;
     }
     const completion = adapter.fromUpstreamResponse(await response.body.json(), exchange.request, exchange.context);
-    await reply.status(200).header('content-type', 'application/json').send(completion);
+    // Translated, the answer is still the upstream's words (§12): a model or proxy echoing the key is masked here too.
+    const text = this.masker.maskText(JSON.stringify(completion), exchange.context.apiKey);
+    await reply.status(200).header('content-type', 'application/json').send(text);
   }
 
   private async relayStream(exchange: Exchange, response: UpstreamResponse): Promise<void> {
@@ -203,7 +205,7 @@ export class RouterService {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
       if (pending.length > 0) {
-        const text = toSseEvents(pending);
+        const text = this.masker.maskText(toSseEvents(pending), exchange.context.apiKey);
         pending = [];
         await writeWithBackpressure(raw, text);
       }
@@ -212,7 +214,7 @@ export class RouterService {
     parser.feed(decoder.decode());
     if (failure) throw failure;
     pending.push(...adapter.finishStream(state));
-    await writeWithBackpressure(raw, toSseEvents(pending) + DONE_EVENT);
+    await writeWithBackpressure(raw, this.masker.maskText(toSseEvents(pending), exchange.context.apiKey) + DONE_EVENT);
   }
 
   /**
@@ -222,9 +224,14 @@ export class RouterService {
   private async upstreamError(exchange: Exchange, response: UpstreamResponse): Promise<{ error: GatewayError; verdict: HealthVerdict | null }> {
     const body = await readUpstreamBody(response.body);
     const error = this.masker.maskError(
-      exchange.adapter.toGatewayError(response.statusCode, body, { keySource: exchange.context.keySource, headers: response.headers }),
+      exchange.adapter.toGatewayError(response.statusCode, body, {
+        keySource: exchange.context.keySource,
+        headers: response.headers,
+        exactSecrets: this.masker.secretsFor(exchange.context.apiKey),
+      }),
       exchange.context.apiKey,
     );
+    await this.credentials.reportUpstreamStatus(exchange.principal.userId, exchange.credential, error.status);
     const storedKey = exchange.credential.storedKey;
     if (!storedKey) return { error, verdict: null };
     const verdict = healthFromUpstream(exchange.provider, error.status, body, headerText(response.headers['retry-after']), 'request');

@@ -106,6 +106,11 @@ export class UpstreamRelayService {
     };
   }
 
+  /** One more upstream call on the same credential (a request split into several): rationed when it is the server key. */
+  async rationServerKey(exchange: RoutedExchange): Promise<void> {
+    await this.credentials.rationServerKey(exchange.principal.userId, exchange.provider, exchange.credential);
+  }
+
   /** Sends `request` upstream; an error status becomes the client's `GatewayError` (thrown), as for chat. */
   async send(exchange: RoutedExchange, request: UpstreamRequest): Promise<UpstreamResponse> {
     const sentAt = performance.now();
@@ -179,7 +184,8 @@ export class UpstreamRelayService {
   private async upstreamError(exchange: RoutedExchange, response: UpstreamResponse): Promise<GatewayError> {
     const body = await readUpstreamBody(response.body);
     const { keySource, apiKey } = exchange.context;
-    const error = this.masker.maskError(PROVIDER_ADAPTERS[exchange.provider].toGatewayError(response.statusCode, body, { keySource, headers: response.headers }), apiKey);
+    const error = this.masker.maskError(PROVIDER_ADAPTERS[exchange.provider].toGatewayError(response.statusCode, body, { keySource, headers: response.headers, exactSecrets: this.masker.secretsFor(apiKey) }), apiKey);
+    await this.credentials.reportUpstreamStatus(exchange.principal.userId, exchange.credential, error.status);
     const { storedKey } = exchange.credential;
     if (storedKey) {
       const retryAfter = response.headers['retry-after'];

@@ -33,6 +33,21 @@ export class SecretMasker {
   }
 
   /**
+   * Text the gateway wrote from an upstream answer (a translated completion or stream events) with the exact
+   * secrets masked: `maskBytes`' rule for strings — the same string, unscanned by the patterns, when it holds none.
+   */
+  maskText(text: string, credential?: string): string {
+    const secrets = credential ? [credential, ...this.serverKeys] : this.serverKeys;
+    if (!secrets.some((secret) => secret.length > 0 && text.includes(secret))) return text;
+    return maskSecrets(text, secrets);
+  }
+
+  /** Every exact secret a request's texts are masked for: `credential` (the key it used) and the server keys. */
+  secretsFor(credential?: string): readonly string[] {
+    return credential ? [credential, ...this.serverKeys] : this.serverKeys;
+  }
+
+  /**
    * The same error with its message masked, and its cause reduced to a masked message: a cause may quote the
    * upstream body (a parse error, a transport error's text) and ends up in the logs of 5xx answers.
    */

@@ -321,6 +321,7 @@ export class AnthropicAdapter implements ProviderAdapter<AnthropicStreamState> {
       upstreamMessage: error?.message,
       keySource: context.keySource,
       headers: context.headers,
+      exactSecrets: context.exactSecrets,
       cause: parsed.success ? undefined : parsed.error,
     });
   }

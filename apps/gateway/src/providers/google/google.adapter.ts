@@ -229,6 +229,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
     return this.gatewayError(status, parsed.success ? parsed.data.error : undefined, {
       keySource: context.keySource,
       headers: context.headers,
+      exactSecrets: context.exactSecrets,
       cause: parsed.success ? undefined : parsed.error,
     });
   }
@@ -257,7 +258,7 @@ export class GoogleAdapter implements ProviderAdapter<GoogleStreamState> {
   private gatewayError(
     status: number,
     error: GoogleError | null | undefined,
-    extra: Pick<Parameters<typeof upstreamGatewayError>[0], 'keySource' | 'headers' | 'cause'>,
+    extra: Pick<Parameters<typeof upstreamGatewayError>[0], 'keySource' | 'headers' | 'exactSecrets' | 'cause'>,
   ): GatewayError {
     const reasons = (error?.details ?? []).flatMap((detail) => (detail.reason ? [detail.reason] : []));
     const retryDelay = error?.details?.find((detail) => detail.retryDelay)?.retryDelay;

@@ -101,6 +101,7 @@ export class OpenAIAdapter implements ProviderAdapter<null> {
       param: error?.param,
       keySource: context.keySource,
       headers: context.headers,
+      exactSecrets: context.exactSecrets,
       cause: parsed.success ? undefined : parsed.error,
     });
   }
