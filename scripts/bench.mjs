@@ -217,6 +217,9 @@ async function main() {
     // The bench measures throughput, not the abuse limits (§12): no server-key ration, room for every connection.
     SERVER_KEY_RPM: '0',
     MAX_INFLIGHT_PER_USER: '100000',
+    // A private gateway on loopback that registers its own two callers (the default is `invite`).
+    REGISTRATION: 'open',
+    REGISTRATION_MAX_PER_IP: '1000',
   });
   await waitFor(`${gatewayUrl}/healthz`, gateway, 'gateway');
 
