@@ -6,6 +6,7 @@ import { DrainState } from '../src/health/drain-state.js';
 import { startGatewayWithStandIns, type Harness } from './support/gateway-with-stand-ins.js';
 import { httpClient, registerUser } from './support/http.js';
 import { DATABASE_KIND, startTestApp, type TestApp } from './support/test-app.js';
+import { answerBeforeBody } from './support/raw-socket.js';
 
 /** OpenAI's error shape, with a 4xx status. */
 function expectClientError(response: { status: number; body: unknown; text?: string }, label: string, code?: string): void {
@@ -34,25 +35,6 @@ function rawRequest(url: string, text: string): Promise<string> {
   });
 }
 
-/**
- * Sends a request's headers and only the start of the body its Content-Length promises, and returns
- * the first bytes answered within `ms` ('' if none): an answer proves the server did not wait for the body.
- */
-function answerBeforeBody(url: string, head: string, ms: number): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port), hostname, () => socket.write(`${head}\r\n{"model":"`));
-    const timer = setTimeout(() => finish(''), ms);
-    const finish = (answer: string) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setEncoding('utf8');
-    socket.once('data', finish);
-    socket.on('error', () => finish(''));
-  });
-}
 
 describe(`every client mistake is a 4xx in OpenAI's error shape (${DATABASE_KIND})`, () => {
   let app: TestApp;

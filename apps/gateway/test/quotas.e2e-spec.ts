@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SERVER_KEYS, startGatewayWithStandIns, USER_KEYS, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
 import { DATABASE_KIND } from './support/test-app.js';
+import { answerBeforeBody } from './support/raw-socket.js';
 
 /**
  * Issue 11 (§12), as an attacker with free accounts and a script would try it: spend the operator's
@@ -31,22 +31,6 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
   return false;
 }
 
-/** Sends headers and the start of a promised body; the first bytes answered within `ms`, or '' if none. */
-function answerBeforeBody(url: string, head: string, ms: number): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port), hostname, () => socket.write(`${head}\r\n{"model":"`));
-    const timer = setTimeout(() => finish(''), ms);
-    const finish = (answer: string) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setEncoding('utf8');
-    socket.once('data', finish);
-    socket.on('error', () => finish(''));
-  });
-}
 
 describe(`abuse limits on the gateway routes (${DATABASE_KIND})`, () => {
   let harness: Harness;
