@@ -9,3 +9,5 @@ export * from './openai/reasoning.js';
 export * from './openai/embeddings.js';
 export * from './openai/responses.js';
 export * from './dto/audit.js';
+export * from './dto/team.js';
+export * from './dto/usage.js';

@@ -17,5 +17,5 @@ export function isProviderId(value: unknown): value is ProviderId {
 }
 
 /** Where a request's provider credential came from (`x-uniroute-key-source`); `request` = `x-uniroute-provider-key` (§8). */
-export const KEY_SOURCES = ['user', 'server', 'request'] as const;
+export const KEY_SOURCES = ['user', 'team', 'server', 'request'] as const;
 export type KeySource = (typeof KEY_SOURCES)[number];

@@ -53,7 +53,7 @@ export class ApiKeysService {
       this.apiKeys.create({ userId, name, keyHash: this.crypto.sha256(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) }),
     );
     this.audit.record({ actor: { id: userId }, action: 'api_key.created', origin, detail: { apiKeyId: entity.id, name: entity.name.slice(0, 100), prefix: entity.prefix } });
-    return { id: entity.id, name: entity.name, key, prefix: entity.prefix, createdAt: entity.createdAt.toISOString() };
+    return { id: entity.id, name: entity.name, key, prefix: entity.prefix, createdAt: entity.createdAt.toISOString(), teamId: null };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {
@@ -100,6 +100,7 @@ export class ApiKeysService {
       createdAt: entity.createdAt.toISOString(),
       lastUsedAt: entity.lastUsedAt?.toISOString() ?? null,
       revokedAt: entity.revokedAt?.toISOString() ?? null,
+      teamId: null,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { KEY_SOURCES } from '@uniroute/shared';
 import { ApiOkResponse } from '@nestjs/swagger';
 
 /**
@@ -9,7 +10,7 @@ export function NativeOkResponse(description: string, options: { stream?: boolea
     description: `${description} Byte for byte as the provider sent it.`,
     headers: {
       'x-uniroute-provider': { schema: { type: 'string', enum: ['anthropic', 'google'] }, description: 'Where the request went.' },
-      'x-uniroute-key-source': { schema: { type: 'string', enum: ['user', 'server'] }, description: 'Whose key it used.' },
+      'x-uniroute-key-source': { schema: { type: 'string', enum: [...KEY_SOURCES] }, description: 'Whose key it used.' },
     },
     content: {
       'application/json': { schema: { type: 'object', description: "The provider's own response body." } },

@@ -1,3 +1,4 @@
+import { KEY_SOURCES } from '@uniroute/shared';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -73,7 +74,7 @@ function describeGateway(document: OpenAPIObject): void {
       },
       headers: {
         'x-uniroute-provider': { schema: { type: 'string', enum: ['openai', 'anthropic', 'google'] }, description: 'Where the request went.' },
-        'x-uniroute-key-source': { schema: { type: 'string', enum: ['user', 'server'] }, description: 'Whose key it used.' },
+        'x-uniroute-key-source': { schema: { type: 'string', enum: [...KEY_SOURCES] }, description: 'Whose key it used.' },
       },
     };
   }

@@ -46,6 +46,7 @@ describe('useApiKeysStore', () => {
       key: 'ur_secretsecretsecret',
       prefix: 'ur_secret',
       createdAt: '2025-02-01T00:00:00.000Z',
+      teamId: null,
     });
 
     const created = await sut.create('ci');

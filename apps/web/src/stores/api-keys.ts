@@ -49,6 +49,7 @@ export const useApiKeysStore = defineStore('api-keys', {
         createdAt: created.createdAt,
         lastUsedAt: null,
         revokedAt: null,
+        teamId: created.teamId,
       };
       this.keys = [view, ...this.keys.filter((key) => key.id !== created.id)];
       return created;

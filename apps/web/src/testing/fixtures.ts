@@ -58,6 +58,7 @@ export function apiKeyView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
     createdAt: '2025-01-01T10:00:00.000Z',
     lastUsedAt: null,
     revokedAt: null,
+    teamId: null,
     ...overrides,
   };
 }

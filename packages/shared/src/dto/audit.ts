@@ -13,6 +13,16 @@ export const AUDIT_ACTIONS = [
   'api_key.revoked',
   'auth.login',
   'auth.login_failed',
+  'team.created',
+  'team.renamed',
+  'team.deleted',
+  'team.member_invited',
+  'team.invitation_revoked',
+  'team.member_joined',
+  'team.member_role_changed',
+  'team.member_removed',
+  'team.member_left',
+  'team.ownership_transferred',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

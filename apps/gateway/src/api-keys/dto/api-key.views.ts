@@ -9,6 +9,7 @@ export class ApiKeyViewDto implements ApiKeyView {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The team this key bills (§9); null for a personal key.' }) teamId: string | null;
 }
 
 /** OpenAPI description of `CreatedApiKey`. */
@@ -18,4 +19,5 @@ export class CreatedApiKeyDto implements CreatedApiKey {
   @ApiProperty({ description: 'The secret. Shown exactly once.', example: 'ur_…' }) key: string;
   @ApiProperty() prefix: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) teamId: string | null;
 }

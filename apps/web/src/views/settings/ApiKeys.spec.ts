@@ -78,6 +78,7 @@ describe('ApiKeys', () => {
       key: SECRET,
       prefix: 'ur_9xQ2vL',
       createdAt: new Date().toISOString(),
+      teamId: null,
     });
     const sut = await mountSut();
 
@@ -104,7 +105,7 @@ describe('ApiKeys', () => {
 
   it('falls back to selecting the key when the clipboard is unavailable', async () => {
     Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
-    api.createApiKey.mockResolvedValue({ id: 'n', name: 'ci', key: SECRET, prefix: 'ur_9x', createdAt: '' });
+    api.createApiKey.mockResolvedValue({ id: 'n', name: 'ci', key: SECRET, prefix: 'ur_9x', createdAt: '', teamId: null });
     const sut = await mountSut();
     await byTestId(sut, 'api-key-name-input').setValue('ci');
     await byTestId(sut, 'api-key-create-form').trigger('submit');

@@ -1,0 +1,83 @@
+import type { KeySource, ProviderId } from '../providers.js';
+
+/** Usage analytics (§10). */
+
+export const USAGE_GROUP_BY = ['day', 'hour', 'provider', 'model', 'apiKey', 'keySource'] as const;
+export type UsageGroupBy = (typeof USAGE_GROUP_BY)[number];
+
+/** `GET /admin/usage` query. `from`/`to` are ISO 8601 instants; `teamId` shows a team's usage to its admins. */
+export interface UsageQuery {
+  from?: string;
+  to?: string;
+  groupBy?: UsageGroupBy;
+  teamId?: string;
+}
+
+/** Totals of one group (or of everything). `costUsd` is `null` when no request in it had a known price. */
+export interface UsageFigures {
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  costUsd: number | null;
+  p50LatencyMs: number | null;
+}
+
+/** One group: `key` is the day/hour (ISO instant), provider, model, API key id or key source. */
+export interface UsageRow extends UsageFigures {
+  key: string;
+  /** A readable name for `key` where one exists (an API key's name). */
+  label?: string;
+}
+
+/** `GET /admin/usage` response. */
+export interface UsageReport {
+  from: string;
+  to: string;
+  groupBy: UsageGroupBy;
+  rows: UsageRow[];
+  totals: UsageFigures;
+}
+
+/** `GET /admin/usage/requests` query: newest first; `before` is the previous page's `next`. */
+export interface UsageRequestsQuery {
+  limit?: number;
+  before?: string;
+  teamId?: string;
+}
+
+/** The kind of gateway route a request came through. */
+export const USAGE_ENDPOINTS = ['chat', 'native', 'embeddings', 'responses'] as const;
+export type UsageEndpoint = (typeof USAGE_ENDPOINTS)[number];
+
+/** One gateway request as the usage log recorded it. Never a key or a prompt. */
+export interface UsageRequestView {
+  id: string;
+  at: string;
+  endpoint: UsageEndpoint;
+  provider: ProviderId;
+  model: string | null;
+  stream: boolean;
+  apiKeyId: string | null;
+  teamId: string | null;
+  keySource: KeySource;
+  keyId: string;
+  status: number;
+  latencyMs: number;
+  /** Streams: time to the first byte sent to the client. */
+  ttfbMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  cachedTokens: number | null;
+  costUsd: number | null;
+  /** The OpenAI-style error type when the request failed; never the provider's message. */
+  errorType: string | null;
+}
+
+/** `GET /admin/usage/requests` response. */
+export interface UsageRequestsPage {
+  requests: UsageRequestView[];
+  /** Pass as `before` for the next page; `null` at the end. */
+  next: string | null;
+}
