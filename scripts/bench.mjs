@@ -7,12 +7,11 @@
 // when missing). Knobs: DURATION (5s), ROUNDS (3), WARMUP (2s), CONNECTIONS (1,50), MODES (json,stream),
 // PROVIDERS (openai,anthropic,google; chat rows), ENDPOINTS (embeddings,responses: one OpenAI JSON row each),
 // OUTPUT (docs/benchmarks.md; "-" = don't write).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { ROOT, buildWhatIsMissing, hasCommand } from './lib.mjs';
+import { ROOT, buildWhatIsMissing } from './lib.mjs';
+import { apiKeyFor, ensureWrk, fmt, machine, median, runWrk, startGateway, startStandIns } from './bench/support.mjs';
 
 const env = process.env;
 const DURATION = env.DURATION ?? '5s';
@@ -32,62 +31,6 @@ const ENDPOINT_REQUESTS = {
 const OUTPUT = env.OUTPUT ?? path.join(ROOT, 'docs/benchmarks.md');
 const MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', google: 'gemini-2.0-flash' };
 const TTFB_PROBES = 25;
-
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'uniroute-bench-'));
-const children = [];
-process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function ensureWrk() {
-  if (hasCommand('wrk')) return;
-  console.log('installing wrk from Debian packages …');
-  const result = spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq wrk'], { stdio: 'inherit' });
-  if (result.status !== 0 || !hasCommand('wrk')) throw new Error('wrk is needed for the benchmark: apt-get install -y wrk');
-}
-
-function startNode(name, args, extraEnv) {
-  const log = path.join(tmp, `${name}.log`);
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
-  child.logFile = log;
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url, child, name) {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`${name} exited:\n${readFileSync(child.logFile, 'utf8').slice(-2000)}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${name} did not start`);
-}
-
-async function freePort() {
-  const server = http.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function json(method, url, body, token) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = await response.json().catch(() => undefined);
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(parsed)}`);
-  return parsed;
-}
 
 function requestBody(provider, stream) {
   return JSON.stringify({
@@ -119,42 +62,6 @@ function directRequest(standIns, provider, stream, keys) {
   };
 }
 
-function wrkScript(request) {
-  const file = path.join(tmp, `wrk-${Math.random().toString(36).slice(2)}.lua`);
-  const headers = { 'content-type': 'application/json', ...request.headers };
-  writeFileSync(
-    file,
-    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(request.body)}\n${Object.entries(headers)
-      .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
-      .join('\n')}\n` +
-      // Count non-2xx answers: the run must have 0 errors.
-      'local failures = 0\nresponse = function(status) if status >= 300 then failures = failures + 1 end end\n' +
-      'done = function(summary) io.write(string.format("non2xx %d\\n", summary.errors.status)) end\n',
-  );
-  return file;
-}
-
-function parseDuration(text) {
-  const match = /([\d.]+)(us|ms|s|m)/.exec(text);
-  if (!match) return Number.NaN;
-  const value = Number(match[1]);
-  return { us: value / 1000, ms: value, s: value * 1000, m: value * 60_000 }[match[2]];
-}
-
-function runWrk(request, connections, duration) {
-  const script = wrkScript(request);
-  const result = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}`, '--latency', '-s', script, request.url], { encoding: 'utf8' });
-  const out = result.stdout;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
-  const p50 = parseDuration(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const p99 = parseDuration(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, value) => sum + Number(value), 0) : 0);
-  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  return { rps, p50, p99, errors, total };
-}
-
 /** Median time to the first body byte over fresh connections, and to the end. */
 async function probeTtfb(request) {
   const firstBytes = [];
@@ -178,59 +85,19 @@ async function probeTtfb(request) {
   return firstBytes[Math.floor(firstBytes.length / 2)];
 }
 
-function machine() {
-  const cpus = os.cpus();
-  const wrkVersion = spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
-  return `${cpus.length} × ${cpus[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${wrkVersion}`;
-}
-
-const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 async function main() {
   ensureWrk();
   await buildWhatIsMissing();
   const { DEFAULT_STAND_IN_KEYS: keys } = await import(path.join(ROOT, 'packages/provider-stand-ins/dist/index.js'));
 
-  const standInsPort = await freePort();
-  const standInsProcess = startNode('stand-ins', [path.join(ROOT, 'packages/provider-stand-ins/scripts/start.mjs')], { STAND_INS_PORT: String(standInsPort) });
-  await waitFor(`http://127.0.0.1:${standInsPort}/__stand-ins/health`, standInsProcess, 'stand-ins');
-  const standIns = {
-    openai: `http://127.0.0.1:${standInsPort}/openai/v1`,
-    anthropic: `http://127.0.0.1:${standInsPort}/anthropic`,
-    google: `http://127.0.0.1:${standInsPort}/google`,
-  };
-
-  const gatewayPort = await freePort();
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = startNode('gateway', [path.join(ROOT, 'apps/gateway/dist/main.js')], {
-    PORT: String(gatewayPort),
-    HOST: '127.0.0.1',
-    DATA_DIR: path.join(tmp, 'data'),
-    DATABASE_URL: '',
-    OPENAI_BASE_URL: standIns.openai,
-    ANTHROPIC_BASE_URL: standIns.anthropic,
-    GOOGLE_BASE_URL: standIns.google,
-    OPENAI_API_KEY: keys.openai[0],
-    ANTHROPIC_API_KEY: keys.anthropic[0],
-    GOOGLE_API_KEY: keys.google[0],
-    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
-    // The bench measures throughput, not the abuse limits (§12): no server-key ration, room for every connection.
-    SERVER_KEY_RPM: '0',
-    MAX_INFLIGHT_PER_USER: '100000',
-    // A private gateway on loopback that registers its own two callers (the default is `invite`).
-    REGISTRATION: 'open',
-    REGISTRATION_MAX_PER_IP: '1000',
-  });
-  await waitFor(`${gatewayUrl}/healthz`, gateway, 'gateway');
+  const standIns = await startStandIns();
+  const gateway = await startGateway(standIns, { OPENAI_API_KEY: keys.openai[0], ANTHROPIC_API_KEY: keys.anthropic[0], GOOGLE_API_KEY: keys.google[0] });
+  const gatewayUrl = gateway.url;
 
   // Two callers: one with no provider keys (server keys), one with their own (BYOK).
-  const apiKeyFor = async (email, providerKeys) => {
-    const { accessToken } = await json('POST', `${gatewayUrl}/auth/register`, { email, password: 'bench password 123' });
-    for (const [provider, apiKey] of Object.entries(providerKeys)) await json('POST', `${gatewayUrl}/admin/provider-keys`, { provider, apiKey }, accessToken);
-    return (await json('POST', `${gatewayUrl}/admin/api-keys`, { name: 'bench' }, accessToken)).key;
-  };
-  const serverCaller = await apiKeyFor('server@bench.local', {});
-  const byokCaller = await apiKeyFor('byok@bench.local', { openai: keys.openai[1], anthropic: keys.anthropic[1], google: keys.google[1] });
+  const serverCaller = await apiKeyFor(gatewayUrl, 'server@bench.local', {});
+  const byokCaller = await apiKeyFor(gatewayUrl, 'byok@bench.local', { openai: keys.openai[1], anthropic: keys.anthropic[1], google: keys.google[1] });
 
   const groups = [];
   for (const provider of PROVIDERS) {
@@ -255,7 +122,6 @@ async function main() {
     ]);
   }
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const rows = [];
   for (const targets of groups) {
     for (const item of targets) {
@@ -337,7 +203,14 @@ async function main() {
   if (totalErrors > 0) process.exitCode = 1;
 }
 
-main().catch((error) => {
-  console.error(`bench: ${error.message}`);
-  process.exit(1);
-});
+const MODE_ARGUMENTS = { '--peer': 'portkey.mjs', '--slow-streams': 'slow-streams.mjs', '--scaling': 'scaling.mjs' };
+const benchMode = process.argv.slice(2).find((argument) => argument in MODE_ARGUMENTS);
+if (benchMode) {
+  // `pnpm bench --peer portkey`, `--slow-streams`, `--scaling`: the other benches, each its own script.
+  await import(`./bench/${MODE_ARGUMENTS[benchMode]}`);
+} else {
+  await main().catch((error) => {
+    console.error(`bench: ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,100 @@
+// `pnpm bench --peer portkey`: UniRoute against Portkey's open-source gateway under the same load, in one run, with
+// the shared harness (`../shared/bench`: its OpenAI-compatible mock, Portkey 1.15.2 pinned in its `peer/`, wrk).
+// This script does what its README asks of a person: installs Portkey outside the read-only harness, starts
+// UniRoute as a user would (the built gateway on the embedded database, OpenAI pointed at the harness's mock), gives
+// it a BYOK caller whose stored OpenAI key is `sk-user-byok` (the harness's smoke check then proves that key reached
+// the mock), runs the harness with UniRoute as its third target and writes the figures to docs/benchmarks.md.
+// Knobs: PEER_BENCH_DIR (../shared/bench), PEER_DIR (.tmp/bench-peer), ROUNDS (3), DURATION (8s), WARMUP (2s),
+// CONNECTIONS (1,50), MODES (json,stream), OUTPUT (docs/benchmarks.md; "-" = don't write).
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, buildWhatIsMissing } from '../lib.mjs';
+import { apiKeyFor, ensureWrk, fmt, freePort, machine, startGateway, tmp, writeSection } from './support.mjs';
+
+const env = process.env;
+const peerArgument = process.argv[process.argv.indexOf('--peer') + 1];
+if (peerArgument !== 'portkey') {
+  console.error(`bench: --peer ${peerArgument ?? ''}: the only peer is "portkey"`);
+  process.exit(2);
+}
+const HARNESS = path.resolve(env.PEER_BENCH_DIR ?? path.join(ROOT, '../shared/bench'));
+const PEER_DIR = path.resolve(env.PEER_DIR ?? path.join(ROOT, '.tmp/bench-peer'));
+const OUTPUT = env.OUTPUT ?? path.join(ROOT, 'docs/benchmarks.md');
+const BYOK_KEY = 'sk-user-byok';
+
+function ensurePortkey() {
+  if (!existsSync(path.join(HARNESS, 'bench.mjs'))) throw new Error(`the shared bench harness is not at ${HARNESS} (set PEER_BENCH_DIR)`);
+  if (existsSync(path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/build/start-server.js'))) return;
+  console.log(`installing Portkey (pinned by ${path.join(HARNESS, 'peer/package-lock.json')}) into ${PEER_DIR} …`);
+  mkdirSync(PEER_DIR, { recursive: true });
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(path.join(HARNESS, 'peer', file), path.join(PEER_DIR, file));
+  const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEER_DIR, stdio: 'inherit' });
+  if (installed.status !== 0) throw new Error('npm ci of the Portkey peer failed');
+}
+
+function runHarness(extraEnv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(HARNESS, 'bench.mjs')], { cwd: HARNESS, env: { ...env, ...extraEnv }, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the harness exited with ${code}`))));
+  });
+}
+
+async function main() {
+  ensureWrk();
+  ensurePortkey();
+  await buildWhatIsMissing();
+  const mockPort = await freePort();
+  const gateway = await startGateway({ openai: `http://127.0.0.1:${mockPort}/v1` });
+  const apiKey = await apiKeyFor(gateway.url, 'byok@bench.local', { openai: BYOK_KEY });
+  const results = path.join(tmp, 'portkey-results.json');
+  const settings = { ROUNDS: env.ROUNDS ?? '3', DURATION: env.DURATION ?? '8s', WARMUP: env.WARMUP ?? '2s', CONNECTIONS: env.CONNECTIONS ?? '1,50', MODES: env.MODES ?? 'json,stream' };
+  await runHarness({
+    ...settings,
+    PEER_DIR,
+    MOCK_PORT: String(mockPort),
+    PORTKEY_PORT: String(await freePort()),
+    TARGET_URL: `${gateway.url}/v1/chat/completions`,
+    TARGET_HEADERS: JSON.stringify({ Authorization: `Bearer ${apiKey}` }),
+    TARGET_NAME: 'uniroute',
+    RESULTS_JSON: results,
+  });
+  const { rows } = JSON.parse(readFileSync(results, 'utf8'));
+  const find = (mode, conns, target) => rows.find((row) => row.mode === mode && row.conns === conns && row.target === target);
+  const lines = [
+    '| mode | conns | direct req/s | Portkey req/s | UniRoute req/s | UniRoute ÷ Portkey | Δp50 Portkey ms | Δp50 UniRoute ms | Δp99 UniRoute ms | errors (all targets) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const direct of rows.filter((row) => row.target === 'direct')) {
+    const portkey = find(direct.mode, direct.conns, 'portkey');
+    const uniroute = find(direct.mode, direct.conns, 'uniroute');
+    const errors = direct.errors + (portkey?.errors ?? 0) + (uniroute?.errors ?? 0);
+    lines.push(
+      `| ${direct.mode} | ${direct.conns} | ${fmt(direct.rps, 0)} | ${fmt(portkey?.rps, 0)} | ${fmt(uniroute?.rps, 0)} | **${fmt(uniroute?.rps / portkey?.rps, 1)}×** | +${fmt(portkey?.p50 - direct.p50)} | +${fmt(uniroute?.p50 - direct.p50)} | +${fmt(uniroute?.p99 - direct.p99)} | ${errors} |`,
+    );
+  }
+  const portkeyVersion = JSON.parse(readFileSync(path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/package.json'), 'utf8')).version;
+  const section = [
+    `Measured with \`pnpm bench --peer portkey\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}; Portkey ${portkeyVersion}.`,
+    `The shared harness (\`${path.relative(ROOT, HARNESS)}\`) puts the same wrk load (1 thread, ${settings.ROUNDS} interleaved rounds of ${settings.DURATION}`,
+    `after a ${settings.WARMUP} warm-up each, medians) on its OpenAI-compatible mock directly, on Portkey and on UniRoute, both in front of that mock.`,
+    'UniRoute runs as a user runs it (`node apps/gateway/dist/main.js`, embedded PGlite, access log on) and is called with the `ur_` key of a BYOK',
+    `user whose stored OpenAI key is \`${BYOK_KEY}\`; the harness's smoke check confirms the mock received that key. All processes share the machine.`,
+    '',
+    ...lines,
+  ].join('\n');
+  console.log(`\n${section}`);
+  if (OUTPUT !== '-') {
+    writeSection(OUTPUT, 'Against Portkey, in the same run', section);
+    console.log(`written to ${path.relative(ROOT, OUTPUT)}`);
+  }
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+}
