@@ -6,11 +6,11 @@
 // the mock), runs the harness with UniRoute as its third target and writes the figures to docs/benchmarks.md.
 // Knobs: PEER_BENCH_DIR (../shared/bench), PEER_DIR (.tmp/bench-peer), ROUNDS (3), DURATION (8s), WARMUP (2s),
 // CONNECTIONS (1,50), MODES (json,stream), OUTPUT (docs/benchmarks.md; "-" = don't write).
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { apiKeyFor, ensureWrk, fmt, freePort, machine, startGateway, tmp, writeSection } from './support.mjs';
+import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, startGateway, tmp, writeSection } from './support.mjs';
 
 const env = process.env;
 const peerArgument = process.argv[process.argv.indexOf('--peer') + 1];
@@ -18,20 +18,8 @@ if (peerArgument !== 'portkey') {
   console.error(`bench: --peer ${peerArgument ?? ''}: the only peer is "portkey"`);
   process.exit(2);
 }
-const HARNESS = path.resolve(env.PEER_BENCH_DIR ?? path.join(ROOT, '../shared/bench'));
-const PEER_DIR = path.resolve(env.PEER_DIR ?? path.join(ROOT, '.tmp/bench-peer'));
 const OUTPUT = env.OUTPUT ?? path.join(ROOT, 'docs/benchmarks.md');
 const BYOK_KEY = 'sk-user-byok';
-
-function ensurePortkey() {
-  if (!existsSync(path.join(HARNESS, 'bench.mjs'))) throw new Error(`the shared bench harness is not at ${HARNESS} (set PEER_BENCH_DIR)`);
-  if (existsSync(path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/build/start-server.js'))) return;
-  console.log(`installing Portkey (pinned by ${path.join(HARNESS, 'peer/package-lock.json')}) into ${PEER_DIR} …`);
-  mkdirSync(PEER_DIR, { recursive: true });
-  for (const file of ['package.json', 'package-lock.json']) copyFileSync(path.join(HARNESS, 'peer', file), path.join(PEER_DIR, file));
-  const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEER_DIR, stdio: 'inherit' });
-  if (installed.status !== 0) throw new Error('npm ci of the Portkey peer failed');
-}
 
 function runHarness(extraEnv) {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // What every `pnpm bench` mode shares: child processes that die with the bench, ports, readiness
 // checks, wrk (installed from Debian's packages when missing) and the gateway as a user runs it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,11 @@ process.on('exit', () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+/** The shared bench harness (its mock, Portkey pinned in `peer/`) and where Portkey gets installed from it. */
+export const HARNESS = path.resolve(process.env.PEER_BENCH_DIR ?? path.join(ROOT, '../shared/bench'));
+export const PEER_DIR = path.resolve(process.env.PEER_DIR ?? path.join(ROOT, '.tmp/bench-peer'));
+const PORTKEY_BIN = path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/build/start-server.js');
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -190,4 +195,25 @@ export function runWrk(request, connections, duration) {
   const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, value) => sum + Number(value), 0) : 0);
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   return { rps, p50, p99, errors, total };
+}
+
+/** Installs Portkey, as pinned by the harness, outside the (read-only) harness. */
+export function ensurePortkey() {
+  if (!existsSync(path.join(HARNESS, 'bench.mjs'))) throw new Error(`the shared bench harness is not at ${HARNESS} (set PEER_BENCH_DIR)`);
+  if (existsSync(PORTKEY_BIN)) return;
+  console.log(`installing Portkey (pinned by ${path.join(HARNESS, 'peer/package-lock.json')}) into ${PEER_DIR} …`);
+  mkdirSync(PEER_DIR, { recursive: true });
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(path.join(HARNESS, 'peer', file), path.join(PEER_DIR, file));
+  const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEER_DIR, stdio: 'inherit' });
+  if (installed.status !== 0) throw new Error('npm ci of the Portkey peer failed');
+}
+
+/** Portkey's gateway on a free loopback port (the harness's preload keeps it off other interfaces). */
+export async function startPortkey() {
+  ensurePortkey();
+  const port = await freePort();
+  const child = startNode('portkey', ['--import', path.join(HARNESS, 'loopback-only.mjs'), PORTKEY_BIN, `--port=${port}`, '--headless'], {}, { cwd: HARNESS });
+  await waitFor(`http://127.0.0.1:${port}/`, child, 'portkey');
+  const version = JSON.parse(readFileSync(path.join(PORTKEY_BIN, '../../package.json'), 'utf8')).version;
+  return { child, url: `http://127.0.0.1:${port}`, pid: child.pid, version };
 }

@@ -1,0 +1,80 @@
+// `pnpm bench --slow-streams`: thousands of long, slow streams at once — real LLM traffic is mostly that, and no
+// req/s figure shows what it costs. STREAMS (2000) concurrent chat streams, each STREAM_SECONDS (30) of tokens at
+// TOKENS_PER_SECOND (20) from the stand-in (its STAND_INS_CHUNK_DELAY_MS / STAND_INS_STREAM_CHUNKS knobs), sent
+// straight to the stand-in, through UniRoute (BYOK caller) and through Portkey (PORTKEY=0 to skip), one target at a
+// time. Reports time to first byte p50/p99, failed streams, the serving process's peak and steady RSS and CPU, and
+// (UniRoute) the event-loop delay p99 its /metrics reports. Writes docs/benchmarks.md ("-" = don't write).
+import path from 'node:path';
+import { ROOT, buildWhatIsMissing } from '../lib.mjs';
+import { apiKeyFor, fmt, machine, startGateway, startPortkey, startStandIns, writeSection } from './support.mjs';
+import { runStreams, slowStreamBody } from './stream-load.mjs';
+
+const env = process.env;
+const STREAMS = Number(env.STREAMS ?? 2000);
+const STREAM_SECONDS = Number(env.STREAM_SECONDS ?? 30);
+const TOKENS_PER_SECOND = Number(env.TOKENS_PER_SECOND ?? 20);
+const OUTPUT = env.OUTPUT ?? path.join(ROOT, 'docs/benchmarks.md');
+const MB = 2 ** 20;
+
+async function main() {
+  await buildWhatIsMissing();
+  const { DEFAULT_STAND_IN_KEYS: keys } = await import(path.join(ROOT, 'packages/provider-stand-ins/dist/index.js'));
+  const tokens = STREAMS > 0 ? STREAM_SECONDS * TOKENS_PER_SECOND : 0;
+  const standIns = await startStandIns({ STAND_INS_CHUNK_DELAY_MS: String(Math.round(1000 / TOKENS_PER_SECOND)), STAND_INS_STREAM_CHUNKS: String(tokens) });
+  const gateway = await startGateway(standIns, { OPENAI_API_KEY: keys.openai[0] });
+  const apiKey = await apiKeyFor(gateway.url, 'byok@bench.local', { openai: keys.openai[1] });
+  const body = slowStreamBody(tokens);
+  const timeoutMs = (STREAM_SECONDS + 60) * 1000;
+
+  const targets = [
+    { name: 'direct (stand-in)', pid: standIns.child.pid, request: { url: `${standIns.openai}/chat/completions`, headers: { authorization: `Bearer ${keys.openai[1]}` }, body } },
+    { name: 'UniRoute (BYOK)', pid: gateway.pid, metricsUrl: `${gateway.url}/metrics`, request: { url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body } },
+  ];
+  let portkeyVersion;
+  if (env.PORTKEY !== '0') {
+    const portkey = await startPortkey();
+    portkeyVersion = portkey.version;
+    targets.push({
+      name: 'Portkey',
+      pid: portkey.pid,
+      request: { url: `${portkey.url}/v1/chat/completions`, headers: { authorization: `Bearer ${keys.openai[1]}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': standIns.openai }, body },
+    });
+  }
+
+  const rows = [];
+  for (const target of targets) {
+    console.log(`${target.name}: ${STREAMS} streams of ${STREAM_SECONDS} s …`);
+    const result = await runStreams({ request: target.request, count: STREAMS, pid: target.pid, metricsUrl: target.metricsUrl, timeoutMs });
+    rows.push({ target: target.name, ...result });
+    console.log(`  ${JSON.stringify({ ...result, peakRss: Math.round(result.peakRss / MB), steadyRss: Math.round(result.steadyRss / MB) })}`);
+  }
+
+  const lines = [
+    '| target | streams | failed | TTFB p50 ms | TTFB p99 ms | peak RSS MB | RSS with all open MB | CPU % of a core | event-loop delay p99 ms (worst / median scrape) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${row.target} | ${row.count} | ${row.failed}${row.failed ? ` (${Object.entries(row.reasons).map(([reason, n]) => `${reason} ×${n}`).join(', ')})` : ''} | ${fmt(row.ttfbP50)} | ${fmt(row.ttfbP99)} | ${fmt(row.peakRss / MB, 0)} | ${fmt(row.steadyRss / MB, 0)} | ${fmt(row.cpuPercent, 0)} | ${Number.isFinite(row.loopDelayP99) ? `${fmt(row.loopDelayP99, 1)} / ${fmt(row.loopDelayMedianP99, 1)}` : '—'} |`,
+    ),
+  ];
+  const section = [
+    `Measured with \`pnpm bench --slow-streams\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}${portkeyVersion ? `; Portkey ${portkeyVersion}` : ''}.`,
+    `${STREAMS} chat streams opened within 2 s and held to their end, each ${STREAM_SECONDS} s of ${TOKENS_PER_SECOND} tokens/s (${tokens} SSE events) from the`,
+    'OpenAI stand-in; one target at a time, the client in the bench process. RSS and CPU are the serving process\'s own (from /proc); the',
+    'event-loop delay is what UniRoute\'s `/metrics` reports (`nodejs_eventloop_lag_p99_seconds`, sampled by prom-client every 10 ms, so',
+    'about 10 ms is its floor), scraped every second. A failed stream is a non-200, a socket error or a stream that ended without `[DONE]`.',
+    '',
+    ...lines,
+  ].join('\n');
+  console.log(`\n${section}`);
+  if (OUTPUT !== '-') writeSection(OUTPUT, 'Slow streams', section);
+  if (rows.some((row) => row.failed > 0)) process.exitCode = 1;
+}
+
+try {
+  await main();
+  process.exit(process.exitCode ?? 0);
+} catch (error) {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+}

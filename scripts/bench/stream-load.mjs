@@ -1,0 +1,106 @@
+// Many long, slow streams at once — what real LLM traffic mostly is — and what they cost the process serving them.
+import http from 'node:http';
+import { percentile, processUsage, sleep } from './support.mjs';
+
+/** A chat request whose stand-in answer ("Echo: …") is long enough to be cut into `tokens` stream events. */
+export function slowStreamBody(tokens, model = 'gpt-4o-mini') {
+  const words = Array.from({ length: tokens }, (_, index) => `w${index % 10}`).join(' ');
+  return JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: words }] });
+}
+
+/**
+ * Opens `count` streams to `request` ({url, headers, body}) at once (spread over `rampMs`), reads each to its end,
+ * and samples the serving process (`pid`) every second: RSS, CPU and, when `metricsUrl` is given, the event-loop delay
+ * p99 its `/metrics` reports. Resolves when every stream ended or failed.
+ */
+export async function runStreams({ request, count, rampMs = 2_000, pid, metricsUrl, timeoutMs }) {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const samples = [];
+  const loopDelays = [];
+  let open = 0;
+  let peakOpen = 0;
+  const startUsage = processUsage(pid);
+  const started = Date.now();
+  const sampler = setInterval(() => {
+    samples.push({ at: Date.now() - started, open, ...processUsage(pid) });
+    if (metricsUrl) void scrapeLoopDelay(metricsUrl).then((value) => Number.isFinite(value) && loopDelays.push(value));
+  }, 1_000);
+  const one = (index) =>
+    new Promise((resolve) => {
+      const begun = process.hrtime.bigint();
+      let ttfb = Number.NaN;
+      let tail = '';
+      let events = 0;
+      const finish = (ok, reason) => {
+        open -= 1;
+        resolve({ ok, reason, ttfb, events });
+      };
+      const outgoing = http.request(request.url, { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(request.body), ...request.headers } }, (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          response.on('end', () => finish(false, `status ${response.statusCode}`));
+          return;
+        }
+        response.setEncoding('utf8');
+        response.on('data', (text) => {
+          if (Number.isNaN(ttfb)) ttfb = Number(process.hrtime.bigint() - begun) / 1e6;
+          events += text.split('\n\n').length - 1;
+          tail = (tail + text).slice(-64);
+        });
+        response.on('end', () => finish(tail.includes('[DONE]'), tail.includes('[DONE]') ? undefined : 'ended without [DONE]'));
+        response.on('error', (error) => finish(false, error.code ?? error.message));
+      });
+      outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
+      outgoing.on('error', (error) => finish(false, error.code ?? error.message));
+      open += 1;
+      peakOpen = Math.max(peakOpen, open);
+      outgoing.end(request.body);
+      void index;
+    });
+  const pending = [];
+  for (let index = 0; index < count; index += 1) {
+    pending.push(one(index));
+    if (rampMs > 0 && index % 50 === 49) await sleep((rampMs * 50) / count);
+  }
+  const results = await Promise.all(pending);
+  clearInterval(sampler);
+  agent.destroy();
+  const elapsedMs = Date.now() - started;
+  const endUsage = processUsage(pid);
+  const ttfbs = results.map((result) => result.ttfb).filter(Number.isFinite).sort((a, b) => a - b);
+  const failures = results.filter((result) => !result.ok);
+  const reasons = {};
+  for (const failure of failures) reasons[failure.reason] = (reasons[failure.reason] ?? 0) + 1;
+  const sortedDelays = [...loopDelays].sort((a, b) => a - b);
+  return {
+    count,
+    peakOpen,
+    elapsedMs,
+    ttfbP50: percentile(ttfbs, 0.5),
+    ttfbP99: percentile(ttfbs, 0.99),
+    failed: failures.length,
+    reasons,
+    events: results.reduce((sum, result) => sum + result.events, 0),
+    peakRss: Math.max(...samples.map((sample) => sample.rss).filter(Number.isFinite)),
+    /** RSS while (nearly) every stream was open: the median of the samples taken then. */
+    steadyRss: percentile(
+      samples.filter((sample) => sample.open >= count * 0.95).map((sample) => sample.rss).sort((a, b) => a - b),
+      0.5,
+    ),
+    /** CPU of the serving process over the whole run, in percent of one core. */
+    cpuPercent: ((endUsage.cpuMs - startUsage.cpuMs) / elapsedMs) * 100,
+    /** The worst of the per-scrape p99s (`nodejs_eventloop_lag_p99_seconds`, prom-client's 10 ms sampling). */
+    loopDelayP99: sortedDelays.length ? sortedDelays[sortedDelays.length - 1] : Number.NaN,
+    loopDelayMedianP99: percentile(sortedDelays, 0.5),
+  };
+}
+
+async function scrapeLoopDelay(metricsUrl) {
+  try {
+    const text = await (await fetch(metricsUrl)).text();
+    const match = /^nodejs_eventloop_lag_p99_seconds\s+([\d.e+-]+)/m.exec(text);
+    return match ? Number(match[1]) * 1000 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
