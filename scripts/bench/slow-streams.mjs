@@ -61,8 +61,9 @@ async function main() {
     `Measured with \`pnpm bench --slow-streams\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}${portkeyVersion ? `; Portkey ${portkeyVersion}` : ''}.`,
     `${STREAMS} chat streams opened within 2 s and held to their end, each ${STREAM_SECONDS} s of ${TOKENS_PER_SECOND} tokens/s (${tokens} SSE events) from the`,
     'OpenAI stand-in; one target at a time, the client in the bench process. RSS and CPU are the serving process\'s own (from /proc); the',
-    'event-loop delay is what UniRoute\'s `/metrics` reports (`nodejs_eventloop_lag_p99_seconds`, sampled by prom-client every 10 ms, so',
-    'about 10 ms is its floor), scraped every second. A failed stream is a non-200, a socket error or a stream that ended without `[DONE]`.',
+    'event-loop delay is what UniRoute\'s `/metrics` reports (`nodejs_eventloop_lag_p99_seconds`: prom-client\'s histogram of how late a',
+    '10 ms timer fires, reset at each scrape), scraped every second. A failed stream is a non-200, a socket error or a stream that ended',
+    `without \`[DONE]\`. The gateway ran on ${env.BENCH_DATABASE_URL ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'the embedded PGlite, which lives in its process: about 600 MB of its RSS is PGlite\'s WebAssembly memory'}.`,
     '',
     ...lines,
   ].join('\n');

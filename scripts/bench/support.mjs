@@ -97,7 +97,9 @@ export async function startGateway(upstreams, extraEnv = {}) {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: path.join(tmp, 'data'),
-    DATABASE_URL: '',
+    // BENCH_DATABASE_URL: the gateway on a PostgreSQL server instead (the embedded PGlite lives in the gateway's own
+    // process, WebAssembly memory included, so RSS figures differ by ~600 MB between the two).
+    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
     OPENAI_BASE_URL: upstreams.openai,
     ...(upstreams.anthropic ? { ANTHROPIC_BASE_URL: upstreams.anthropic } : {}),
     ...(upstreams.google ? { GOOGLE_BASE_URL: upstreams.google } : {}),
