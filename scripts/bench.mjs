@@ -203,7 +203,7 @@ async function main() {
   if (totalErrors > 0) process.exitCode = 1;
 }
 
-const MODE_ARGUMENTS = { '--peer': 'portkey.mjs', '--slow-streams': 'slow-streams.mjs', '--scaling': 'scaling.mjs' };
+const MODE_ARGUMENTS = { '--peer': 'portkey.mjs', '--slow-streams': 'slow-streams.mjs', '--scaling': 'scaling.mjs', '--profile': 'profile.mjs' };
 const benchMode = process.argv.slice(2).find((argument) => argument in MODE_ARGUMENTS);
 if (benchMode) {
   // `pnpm bench --peer portkey`, `--slow-streams`, `--scaling`: the other benches, each its own script.
