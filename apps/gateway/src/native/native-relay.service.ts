@@ -119,7 +119,10 @@ export class NativeRelayService {
     raw.writeHead(response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
     raw.flushHeaders();
     try {
-      for await (const chunk of response.body) await writeWithBackpressure(raw, this.masker.maskBytes(chunk as Buffer, credential.apiKey));
+      const masker = this.masker.streamMasker(credential.apiKey);
+      for await (const chunk of response.body) await writeWithBackpressure(raw, masker.push(chunk as Buffer));
+      const held = masker.end();
+      if (held.length > 0) await writeWithBackpressure(raw, held);
       if (!raw.writableEnded) raw.end();
     } catch (error) {
       if (signal.aborted) throw new ClientAbortedError('client disconnected', { cause: error });

@@ -163,8 +163,10 @@ export class RouterService {
     this.metrics.streamStarted();
     try {
       if (adapter.passthrough) {
-        const apiKey = exchange.context.apiKey;
-        for await (const chunk of response.body) await writeWithBackpressure(raw, this.masker.maskBytes(chunk as Buffer, apiKey));
+        const masker = this.masker.streamMasker(exchange.context.apiKey);
+        for await (const chunk of response.body) await writeWithBackpressure(raw, masker.push(chunk as Buffer));
+        const held = masker.end();
+        if (held.length > 0) await writeWithBackpressure(raw, held);
       } else {
         await this.translateStream(exchange, response);
       }

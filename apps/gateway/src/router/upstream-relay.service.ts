@@ -157,13 +157,16 @@ export class UpstreamRelayService {
     this.metrics.streamStarted();
     let events = 0;
     let endedWithNewline = false;
+    const masker = this.masker.streamMasker(exchange.context.apiKey);
     try {
       for await (const chunk of response.body) {
         const bytes = chunk as Buffer;
         events += countEventEnds(bytes, endedWithNewline);
         endedWithNewline = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a;
-        await writeWithBackpressure(raw, this.masker.maskBytes(bytes, exchange.context.apiKey));
+        await writeWithBackpressure(raw, masker.push(bytes));
       }
+      const held = masker.end();
+      if (held.length > 0) await writeWithBackpressure(raw, held);
       if (!raw.writableEnded) raw.end();
     } catch (error) {
       if (exchange.abort.aborted) throw new ClientAbortedError('client disconnected', { cause: error });

@@ -22,9 +22,9 @@ export class SecretMasker {
   }
 
   /**
-   * A chunk relayed byte for byte (a pass-through stream or body) with the exact secrets masked: the same
-   * buffer, uncopied, when it holds none (a search per secret, no decoding). A secret split across two chunks
-   * is not seen; upstream error bodies, which are read whole, are masked completely by `mask`.
+   * A body relayed byte for byte, read whole, with the exact secrets masked: the same buffer, uncopied, when it
+   * holds none (a search per secret, no decoding). Streams use `streamMasker`, which also sees a secret split
+   * across two chunks.
    */
   maskBytes(chunk: Buffer, credential?: string): Buffer {
     const secrets = credential ? [credential, ...this.serverKeys] : this.serverKeys;
@@ -40,6 +40,16 @@ export class SecretMasker {
     const secrets = credential ? [credential, ...this.serverKeys] : this.serverKeys;
     if (!secrets.some((secret) => secret.length > 0 && text.includes(secret))) return text;
     return maskSecrets(text, secrets);
+  }
+
+  /**
+   * For a stream relayed chunk by chunk: each chunk masked as `maskBytes` does, except that the bytes at its end
+   * which could be the start of a secret are held back and masked with the next chunk — so a secret that the
+   * upstream's writes (or TCP) happen to cut in two is masked all the same. Almost every chunk of an event stream
+   * ends in a blank line and is passed on whole, at once; `end()` returns what is still held.
+   */
+  streamMasker(credential?: string): StreamSecretMasker {
+    return new StreamSecretMasker(this.secretsFor(credential), (bytes) => this.maskBytes(bytes, credential));
   }
 
   /** Every exact secret a request's texts are masked for: `credential` (the key it used) and the server keys. */
@@ -71,4 +81,53 @@ function maskedCause(cause: unknown, mask: (text: string) => string): Error {
     return masked;
   }
   return new Error(mask(typeof cause === 'string' ? cause : 'upstream failure'));
+}
+
+const NOTHING = Buffer.alloc(0);
+
+/** One relayed stream's masking state (see `SecretMasker.streamMasker`). */
+export class StreamSecretMasker {
+  private readonly secrets: readonly Buffer[];
+  private held: Buffer = NOTHING;
+
+  constructor(
+    secrets: readonly string[],
+    private readonly maskWhole: (bytes: Buffer) => Buffer,
+  ) {
+    this.secrets = secrets.filter((secret) => secret.length > 1).map((secret) => Buffer.from(secret, 'utf8'));
+  }
+
+  /** The bytes of `chunk` (after anything held from the previous one) that can be written now, masked. */
+  push(chunk: Buffer): Buffer {
+    const bytes = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
+    const masked = this.maskWhole(bytes);
+    const keep = this.startOfSecretAtEnd(masked);
+    this.held = keep > 0 ? Buffer.from(masked.subarray(masked.length - keep)) : NOTHING;
+    return keep > 0 ? masked.subarray(0, masked.length - keep) : masked;
+  }
+
+  /** What is still held back when the stream ends (a secret's first bytes are not the secret). */
+  end(): Buffer {
+    const rest = this.held;
+    this.held = NOTHING;
+    return rest;
+  }
+
+  /** The length of the longest end of `bytes` that is the beginning (not the whole) of a secret; 0 if none. */
+  private startOfSecretAtEnd(bytes: Buffer): number {
+    let longest = 0;
+    for (const secret of this.secrets) {
+      const window = Math.min(secret.length - 1, bytes.length);
+      // Only where the secret's first byte occurs can it start: a few candidates per chunk, not a comparison per offset.
+      for (let at = bytes.indexOf(secret[0]!, bytes.length - window); at !== -1; at = bytes.indexOf(secret[0]!, at + 1)) {
+        const length = bytes.length - at;
+        if (length <= longest) break;
+        if (bytes.compare(secret, 0, length, at) === 0) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
 }
