@@ -177,7 +177,7 @@ describe(`/v1/responses with the shared server key: only the owner reaches a res
     expect(harness.standIns.keysSeen('openai')).toEqual([USER_KEYS.openai]);
   });
 
-  it('refuses item_reference inputs, file ids and vector stores with the server key before any upstream call, and not with the caller\'s own key', async () => {
+  it('refuses item_reference inputs, file ids, vector stores and container ids with the server key before any upstream call, and not with the caller\'s own key', async () => {
     const user = await userWithApiKey(harness);
     const bodies: Array<[string, Record<string, unknown>]> = [
       ['input', { input: [{ type: 'item_reference', id: 'msg_someone_elses' }] }],
@@ -185,6 +185,7 @@ describe(`/v1/responses with the shared server key: only the owner reaches a res
       ['file_id', { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-someone-elses', detail: 'auto' }] }] }],
       ['vector_store_ids', { input: 'hi', tools: [{ type: 'file_search', vector_store_ids: ['vs_someone_elses'] }] }],
       ['file_ids', { input: 'hi', tools: [{ type: 'code_interpreter', container: { type: 'auto', file_ids: ['file-someone-elses'] } }] }],
+      ['tools', { input: 'hi', tools: [{ type: 'code_interpreter', container: 'cntr_someone_elses' }] }],
     ];
     harness.standIns.reset();
     for (const [param, body] of bodies) {

@@ -131,7 +131,8 @@ const SHARED_ACCOUNT_ID_FIELDS = new Set(['file_id', 'file_ids', 'vector_store_i
 
 /**
  * On the server key, `input` items `{type: "item_reference", id}` and any `file_id` / `file_ids` /
- * `vector_store_ids` (input files and images, `file_search` and `code_interpreter` tools) would read items,
+ * `vector_store_ids` (input files and images, `file_search` and `code_interpreter` tools) and a `code_interpreter`
+ * container id would read items,
  * files and vector stores of the one OpenAI account every user of the server key shares — none carries an owner
  * tag to check. Refused wherever they sit in the body; walked without recursion, so no nesting depth throws.
  */
@@ -149,6 +150,15 @@ function refuseSharedAccountReferences(body: Record<string, unknown>): void {
         'invalid_request',
         "item_reference input items are not available with the server's OpenAI key (stored items there are shared by every user of this gateway). Send the items themselves, use previous_response_id, or add your own OpenAI key.",
         { param: 'input' },
+      );
+    }
+    // code_interpreter's `container` as a string is the id of an existing container (its files, its state);
+    // the object form `{type: "auto", …}` makes a fresh one and only its `file_ids` need the check below.
+    if (value['type'] === 'code_interpreter' && typeof value['container'] === 'string') {
+      throw new GatewayError(
+        'invalid_request',
+        "A code_interpreter container id is not available with the server's OpenAI key (containers there are shared by every user of this gateway). Use container: {\"type\": \"auto\"}, or add your own OpenAI key.",
+        { param: 'tools' },
       );
     }
     for (const [field, child] of Object.entries(value)) {
