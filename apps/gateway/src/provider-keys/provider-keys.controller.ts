@@ -9,7 +9,7 @@ import { ProviderKeyTestResultDto, ProviderKeyViewDto, ProviderPolicyViewDto, Pr
 import { ProviderKeysService, personalScope } from './provider-keys.service.js';
 
 /** `:provider` must be one UniRoute knows. */
-class ProviderParamPipe implements PipeTransform<string, ProviderId> {
+export class ProviderParamPipe implements PipeTransform<string, ProviderId> {
   transform(value: string): ProviderId {
     if (isProviderId(value)) return value;
     throw new GatewayError('unknown_provider', `Unknown provider "${value.slice(0, 40)}": use one of ${PROVIDER_IDS.join(', ')}.`, { param: 'provider' });
