@@ -274,6 +274,31 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     expect((await call('POST', '/admin/api-keys', outsider.token, { name: 'x', teamId: 'nope' })).status).toBe(400);
   });
 
+  it('the native Anthropic route and embeddings use the team key for a team API key, with the same headers', async () => {
+    const owner = await registerUser(harness.client);
+    const teamId: string = (await call('POST', '/admin/teams', owner.token, { name: 'Native' })).body.id;
+    const anthropicKeyId: string = (await call('POST', `${base(teamId)}/provider-keys`, owner.token, { provider: 'anthropic', apiKey: CANARY })).body.id;
+    const openaiKeyId: string = (await call('POST', `${base(teamId)}/provider-keys`, owner.token, { provider: 'openai', apiKey: USER_KEYS.openai })).body.id;
+    const key = await apiKey(owner, teamId);
+
+    const native = await call('POST', '/anthropic/v1/messages', undefined, { model: 'claude-3-5-haiku-latest', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }, {
+      'x-api-key': key,
+      'anthropic-version': '2023-06-01',
+    });
+    expect(native.status).toBe(200);
+    expect(native.headers.get('x-uniroute-key-source')).toBe('team');
+    expect(native.headers.get('x-uniroute-team-id')).toBe(teamId);
+    expect(native.headers.get('x-uniroute-key-id')).toBe(anthropicKeyId);
+    expect(harness.standIns.keysSeen('anthropic').at(-1)).toBe(CANARY);
+
+    const embeddings = await call('POST', '/v1/embeddings', undefined, { model: 'text-embedding-3-small', input: 'hi' }, { authorization: `Bearer ${key}` });
+    expect(embeddings.status).toBe(200);
+    expect(embeddings.headers.get('x-uniroute-key-source')).toBe('team');
+    expect(embeddings.headers.get('x-uniroute-team-id')).toBe(teamId);
+    expect(embeddings.headers.get('x-uniroute-key-id')).toBe(openaiKeyId);
+    expect(harness.standIns.keysSeen('openai').at(-1)).toBe(USER_KEYS.openai);
+  });
+
   it("a removed member's team API keys stop at once; the team's own survive; deleting the team ends them all", async () => {
     const owner = await registerUser(harness.client);
     const teamId: string = (await call('POST', '/admin/teams', owner.token, { name: 'Revocation' })).body.id;
