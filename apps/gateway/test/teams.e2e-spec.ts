@@ -320,6 +320,23 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     expect((await chat(ownerKey)).status).toBe(401);
   });
 
+  it("an owner's account deleted by a gateway admin: the team passes to its longest-standing admin; a team alone goes with it", async () => {
+    const gatewayAdmin = await registerUser(harness.client);
+    // Made a gateway admin before its first authenticated call (no cached principal yet).
+    await harness.app.sql(`UPDATE users SET role = 'admin' WHERE id = $1`, [gatewayAdmin.userId]);
+    const owner = await registerUser(harness.client);
+    const shared: string = (await call('POST', '/admin/teams', owner.token, { name: 'Inherited' })).body.id;
+    const alone: string = (await call('POST', '/admin/teams', owner.token, { name: 'Alone' })).body.id;
+    const member = await join(shared, owner, 'member');
+    const admin = await join(shared, owner, 'admin');
+    expect((await call('DELETE', `/admin/users/${owner.userId}`, gatewayAdmin.token)).status).toBe(204);
+    const members = (await call('GET', `${base(shared)}/members`, member.token)).body as Array<{ userId: string; role: string }>;
+    expect(Object.fromEntries(members.map((m) => [m.userId, m.role]))).toEqual({ [admin.userId]: 'owner', [member.userId]: 'member' });
+    expect(await harness.app.sql('SELECT id FROM teams WHERE id = $1', [alone])).toEqual([]);
+    // The heir really owns it: can transfer and delete.
+    expect((await call('DELETE', base(shared), admin.token)).status).toBe(204);
+  });
+
   it('every team action is in the audit log of the team admins, not of members or strangers', async () => {
     const owner = await registerUser(harness.client);
     const teamId: string = (await call('POST', '/admin/teams', owner.token, { name: 'Audited' })).body.id;

@@ -60,6 +60,14 @@ export interface AdmittedTeamInvitation {
   readonly role: TeamInvitableRole;
 }
 
+/** What deleting an account did to its teams. */
+export interface OwnerDeletion {
+  readonly transferred: Array<{ teamId: string; toUserId: string }>;
+  readonly deleted: string[];
+  /** Every team the account was in (its memberships go with it). */
+  readonly memberOf: string[];
+}
+
 interface TeamRow {
   id: string;
   name: string;
@@ -340,6 +348,46 @@ export class TeamsService {
     await this.apiKeys.announceTeamChange(teamId, revoked);
     if (leaving) this.record(actorId, teamId, 'team.member_left', origin, { role, revokedApiKeys: revoked.length });
     else this.record(actorId, teamId, 'team.member_removed', origin, { userId: targetId, role, revokedApiKeys: revoked.length });
+  }
+
+  /**
+   * An account is being deleted (in `manager`'s transaction): a team must never be left without an owner. Each team
+   * it owns passes to its longest-standing admin, else its longest-standing member; a team with nobody else is
+   * deleted. Returns what to announce once the transaction commits (`afterUserDeleted`).
+   */
+  async handOverTeamsOf(manager: EntityManager, userId: string): Promise<OwnerDeletion> {
+    const owned: Array<{ team_id: string }> = await manager.query(`SELECT team_id FROM team_members WHERE user_id = $1 AND role = 'owner'`, [userId]);
+    const deletion: OwnerDeletion = { transferred: [], deleted: [], memberOf: [] };
+    for (const { team_id: teamId } of owned) {
+      await manager.query('SELECT id FROM teams WHERE id = $1 FOR UPDATE', [teamId]);
+      const [heir] = returnedRows<{ user_id: string }>(
+        await manager.query(
+          `SELECT user_id FROM team_members WHERE team_id = $1 AND user_id <> $2
+            ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, user_id LIMIT 1`,
+          [teamId, userId],
+        ),
+      );
+      if (heir) {
+        await manager.query(`UPDATE team_members SET role = 'admin' WHERE team_id = $1 AND user_id = $2`, [teamId, userId]);
+        await manager.query(`UPDATE team_members SET role = 'owner' WHERE team_id = $1 AND user_id = $2`, [teamId, heir.user_id]);
+        deletion.transferred.push({ teamId, toUserId: heir.user_id });
+      } else {
+        await manager.query('DELETE FROM teams WHERE id = $1', [teamId]);
+        deletion.deleted.push(teamId);
+      }
+    }
+    const memberships: Array<{ team_id: string }> = await manager.query('SELECT team_id FROM team_members WHERE user_id = $1', [userId]);
+    deletion.memberOf.push(...memberships.map((row) => row.team_id));
+    return deletion;
+  }
+
+  /** After the account's deletion committed: every replica re-checks the teams' API keys; the events are recorded. */
+  async afterUserDeleted(userId: string, deletion: OwnerDeletion): Promise<void> {
+    for (const teamId of [...deletion.memberOf, ...deletion.deleted]) await this.apiKeys.announceTeamChange(teamId);
+    for (const teamId of deletion.deleted) await this.providerKeys.forgetOwner({ kind: 'team', id: teamId });
+    for (const { teamId, toUserId } of deletion.transferred) {
+      this.record(toUserId, teamId, 'team.ownership_transferred', undefined, { fromUserId: userId, toUserId, reason: 'owner_deleted' });
+    }
   }
 
   private async memberRole(manager: EntityManager, teamId: string, userId: string): Promise<TeamRole | null> {
