@@ -373,6 +373,26 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     expect(await actions(await registerUser(harness.client))).toEqual([]);
   });
 
+  it("a team key's ciphertext copied to a user's row or another team's does not decrypt there", async () => {
+    const owner = await registerUser(harness.client);
+    const teamA: string = (await call('POST', '/admin/teams', owner.token, { name: 'A' })).body.id;
+    const teamB: string = (await call('POST', '/admin/teams', owner.token, { name: 'B' })).body.id;
+    expect((await call('POST', `${base(teamA)}/provider-keys`, owner.token, { provider: 'anthropic', apiKey: CANARY })).status).toBe(201);
+    expect((await call('POST', `${base(teamB)}/provider-keys`, owner.token, { provider: 'anthropic', apiKey: USER_KEYS.anthropic })).status).toBe(201);
+    expect((await call('POST', '/admin/provider-keys', owner.token, { provider: 'anthropic', apiKey: USER_KEYS.anthropic })).status).toBe(201);
+    const copy = `UPDATE user_provider_keys SET api_key_encrypted = source.api_key_encrypted, key_version = source.key_version
+                    FROM (SELECT api_key_encrypted, key_version FROM user_provider_keys WHERE team_id = $1 AND provider = 'anthropic') AS source
+                   WHERE user_provider_keys.provider = 'anthropic' AND (user_provider_keys.user_id = $2 OR user_provider_keys.team_id = $3)`;
+    await harness.app.sql(copy, [teamA, owner.userId, teamB]);
+    expect((await call('GET', '/admin/provider-keys/anthropic', owner.token)).body.usable).toBe(false);
+    expect((await call('GET', `${base(teamB)}/provider-keys/anthropic`, owner.token)).body.usable).toBe(false);
+    expect((await call('GET', `${base(teamA)}/provider-keys/anthropic`, owner.token)).body.usable).toBe(true);
+    const unusable = await chat(await apiKey(owner, teamB));
+    expect(unusable.status).toBe(401);
+    expect(unusable.body.error).toMatchObject({ code: 'provider_key_unusable' });
+    expect(unusable.body.error.message).toMatch(/team admin/);
+  });
+
   it('the canary team key is seen only by the provider: no table, log line or response carries it', async () => {
     // Earlier tests stored, used, masked, tested and deleted it; make sure it is stored now too.
     const owner = await registerUser(harness.client);

@@ -258,7 +258,7 @@ export class ProviderKeysService {
       apiKey = this.decrypt(entity);
     } catch (error) {
       if (!(error instanceof ProviderKeyDecryptionError)) throw error;
-      return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider) };
+      return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider, scope.owner.kind) };
     }
     await this.countKeyTest(scope.actorId);
     // A success clears any state; a failure that says something about the key sets it; an outage says nothing.
@@ -549,6 +549,9 @@ function keysPath(owner: KeyOwner): string {
 }
 
 /** Why a stored key that no longer decrypts cannot be used, and what to do. */
-export function unusableMessage(provider: ProviderId): string {
+export function unusableMessage(provider: ProviderId, ownerKind: KeyOwner['kind'] = 'user'): string {
+  if (ownerKind === 'team') {
+    return `The team's stored ${PROVIDER_LABELS[provider]} key can no longer be decrypted (it was altered or the master key changed). A team admin must delete it and add it again.`;
+  }
   return `Your stored ${PROVIDER_LABELS[provider]} key can no longer be decrypted (it was altered or the master key changed). Delete it and add it again in Settings → Provider keys.`;
 }

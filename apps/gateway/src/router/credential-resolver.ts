@@ -84,7 +84,7 @@ export class CredentialResolver {
     const state = await this.providerKeys.ownerKeyState(owner, provider, requestId);
     const policy: FallbackPolicy = options.byokRequired ? 'byok_only' : state.policy;
     if (policy !== 'server_only') {
-      if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', teamId ? teamUnusableMessage(provider) : unusableMessage(provider));
+      if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider, owner.kind));
       const own = usableKey(state);
       if (own) {
         this.providerKeys.markUsed(own);
@@ -129,11 +129,6 @@ export class CredentialResolver {
   async rationServerKey(userId: string, provider: ProviderId, credential: ResolvedCredential): Promise<void> {
     if (credential.keySource === 'server') await this.ration.admit(userId, provider);
   }
-}
-
-/** A team's stored key that no longer decrypts: its admins replace it. */
-function teamUnusableMessage(provider: ProviderId): string {
-  return `The team's stored ${PROVIDER_LABELS[provider]} key can no longer be decrypted (it was altered or the master key changed). A team admin must delete it and add it again.`;
 }
 
 /**
