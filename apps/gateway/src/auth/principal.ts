@@ -8,6 +8,8 @@ export interface Principal {
   readonly role: UserRole;
   /** Set when the caller used a gateway API key. */
   readonly apiKeyId?: string;
+  /** Set when the caller used a team API key (§9): the team it bills. */
+  readonly teamId?: string;
   /** Set when the caller used a session token: its `jti`, the `sessions` row. */
   readonly sessionId?: string;
 }
