@@ -91,6 +91,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Writes everything queued so far. Serialised: a slow flush never overlaps the next. */
   flush(): Promise<void> {
+    // A write under way takes everything queued before it ends: waiting for it is enough (and a stalled database
+    // does not pile up one more waiting flush per second).
+    if (this.writing) return this.flushing;
     this.flushing = this.flushing.then(() => this.writeQueued());
     return this.flushing;
   }
