@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * §10 usage analytics: the raw request log (one row per gateway request, for `GET /admin/usage/requests`) and
- * an hourly rollup maintained at flush time (for `GET /admin/usage`: a 30-day report reads at most 720 hours ×
- * the caller's distinct keys/providers/models instead of scanning millions of requests).
+ * hourly and daily rollups maintained at flush time (for `GET /admin/usage`: a 30-day report reads 30 daily rows
+ * plus the partial days' hours per distinct key/provider/model/key source, instead of scanning millions of requests).
  *
  * The rollup key uses sentinels instead of NULLs (no team = the nil UUID, no API key = the nil UUID, no model = '')
  * so `ON CONFLICT` works on every PostgreSQL and on PGlite. Latency is kept as a histogram (`latency_buckets`,
@@ -65,9 +65,16 @@ export class CreateUsageLog1733900000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX idx_usage_rollups_team_bucket ON usage_rollups (team_id, bucket)`);
     await queryRunner.query(`CREATE INDEX idx_usage_rollups_bucket ON usage_rollups (bucket)`);
+    // The same figures per UTC day (`bucket` = midnight UTC).
+    await queryRunner.query(`CREATE TABLE usage_daily_rollups (LIKE usage_rollups INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    await queryRunner.query(`ALTER TABLE usage_daily_rollups ADD PRIMARY KEY (user_id, bucket, team_id, api_key_id, provider, model, key_source)`);
+    await queryRunner.query(`ALTER TABLE usage_daily_rollups ADD FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE`);
+    await queryRunner.query(`CREATE INDEX idx_usage_daily_rollups_team_bucket ON usage_daily_rollups (team_id, bucket)`);
+    await queryRunner.query(`CREATE INDEX idx_usage_daily_rollups_bucket ON usage_daily_rollups (bucket)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE usage_daily_rollups`);
     await queryRunner.query(`DROP TABLE usage_rollups`);
     await queryRunner.query(`DROP TABLE usage_requests`);
   }

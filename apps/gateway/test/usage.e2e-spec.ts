@@ -279,16 +279,18 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
     });
   });
 
-  it('deletes usage past USAGE_RETENTION_DAYS, raw rows and rollup hours', async () => {
+  it('deletes usage past USAGE_RETENTION_DAYS: raw rows, rollup hours and days', async () => {
     const user = await userWithApiKey(harness);
     await user.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'old news' }] });
     await harness.client.get('/admin/usage/requests', user.token); // flushes
     await harness.app.sql(`UPDATE usage_requests SET at = at - interval '91 days' WHERE user_id = $1`, [user.userId]);
     await harness.app.sql(`UPDATE usage_rollups SET bucket = bucket - interval '91 days' WHERE user_id = $1`, [user.userId]);
+    await harness.app.sql(`UPDATE usage_daily_rollups SET bucket = bucket - interval '92 days' WHERE user_id = $1`, [user.userId]);
     const { UsageRecorder } = await import('../src/usage/usage-recorder.js');
     expect(await harness.app.app.get(UsageRecorder).purgeExpired()).toBeGreaterThanOrEqual(1);
     expect(await harness.app.sql('SELECT 1 FROM usage_requests WHERE user_id = $1', [user.userId])).toEqual([]);
     expect(await harness.app.sql('SELECT 1 FROM usage_rollups WHERE user_id = $1', [user.userId])).toEqual([]);
+    expect(await harness.app.sql('SELECT 1 FROM usage_daily_rollups WHERE user_id = $1', [user.userId])).toEqual([]);
     // The owner's recent traffic stays.
     expect((await harness.app.sql('SELECT 1 FROM usage_requests WHERE user_id = $1', [owner.userId])).length).toBe(expected.length);
   });

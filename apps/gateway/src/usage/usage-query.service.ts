@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { USAGE_REQUESTS_DEFAULT_LIMIT } from './dto/usage.dto.js';
 import { LATENCY_BUCKET_COUNT, histogramMedian } from './latency-histogram.js';
+import { reportParams, reportSql, requestsSql, type UsageScopeColumn } from './usage-report-sql.js';
 import { NO_ID, UsageRecorder } from './usage-recorder.js';
 
 /** Whose usage a query reads: the caller's own requests, or (for its admins) everything billed to a team. */
@@ -16,21 +17,6 @@ const DAY_MS = 24 * HOUR_MS;
 const DEFAULT_RANGE_DAYS = 30;
 /** The longest report: a bit over a year, so "this month last year" works and a query stays bounded. */
 export const MAX_RANGE_DAYS = 400;
-
-/** As `Date.prototype.toISOString` writes it, so SQL keys and the zero-filled ones are the same strings. */
-const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS".000Z"'`;
-
-/** The rollup column each grouping reads. `day` is the UTC day. */
-const GROUP_KEY_SQL: Record<UsageGroupBy, string> = {
-  day: `to_char(date_trunc('day', bucket AT TIME ZONE 'UTC'), ${ISO_FORMAT})`,
-  hour: `to_char(bucket AT TIME ZONE 'UTC', ${ISO_FORMAT})`,
-  provider: 'provider',
-  model: 'model',
-  apiKey: 'api_key_id::text',
-  keySource: 'key_source',
-};
-
-const HISTOGRAM_SUMS_SQL = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `COALESCE(sum(latency_buckets[${index + 1}]), 0) AS l${index}`).join(', ');
 
 interface ReportRow {
   key: string;
@@ -77,8 +63,8 @@ interface RequestRow {
 }
 
 /**
- * `GET /admin/usage` and `GET /admin/usage/requests` (§10). Reports are aggregated in SQL from the hourly rollup
- * (a 30-day report reads at most 720 rollup hours per key/provider/model of the scope); the request list reads
+ * `GET /admin/usage` and `GET /admin/usage/requests` (§10). Reports are aggregated in SQL from the rollups (a 30-day
+ * report reads 30 daily rows and the edge hours per API key/provider/model/key source of the scope); the request list reads
  * the raw log by its (owner, time) index with a keyset cursor. Both first write what this replica still queues.
  */
 @Injectable()
@@ -107,16 +93,8 @@ export class UsageQueryService {
     const { from, to } = reportRange(query.from, query.to);
     const groupBy = query.groupBy ?? 'day';
     await this.recorder.flush();
-    const [scopeColumn, scopeId] = 'teamId' in scope ? ['team_id', scope.teamId] : ['user_id', scope.userId];
-    const rows: ReportRow[] = await this.dataSource.query(
-      `SELECT ${GROUP_KEY_SQL[groupBy]} AS key, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
-              sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-              sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL}
-         FROM usage_rollups
-        WHERE ${scopeColumn} = $1 AND bucket >= $2 AND bucket < $3
-        GROUP BY 1`,
-      [scopeId, from.toISOString(), to.toISOString()],
-    );
+    const [scopeColumn, scopeId]: [UsageScopeColumn, string] = 'teamId' in scope ? ['team_id', scope.teamId] : ['user_id', scope.userId];
+    const rows: ReportRow[] = await this.dataSource.query(reportSql(groupBy, scopeColumn), reportParams(groupBy, scopeId, from, to));
     const groups = new Map<string, Group>();
     for (const row of rows) groups.set(row.key, toGroup(row));
 
@@ -150,18 +128,9 @@ export class UsageQueryService {
 
   async requests(scope: UsageScope, limit = USAGE_REQUESTS_DEFAULT_LIMIT, before?: string): Promise<UsageRequestsPage> {
     await this.recorder.flush();
-    const [scopeColumn, scopeId] = 'teamId' in scope ? ['team_id', scope.teamId] : ['user_id', scope.userId];
+    const [scopeColumn, scopeId]: [UsageScopeColumn, string] = 'teamId' in scope ? ['team_id', scope.teamId] : ['user_id', scope.userId];
     // The cursor row must be in the same scope: someone else's request id is no cursor (an empty first page, no leak).
-    const rows: RequestRow[] = await this.dataSource.query(
-      `SELECT id, at, endpoint, provider, model, stream, api_key_id, team_id, key_source, key_id, status, latency_ms, ttfb_ms,
-              prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
-         FROM usage_requests
-        WHERE ${scopeColumn} = $1
-          AND ($3::uuid IS NULL OR (at, seq) < (SELECT at, seq FROM usage_requests WHERE id = $3::uuid AND ${scopeColumn} = $1))
-        ORDER BY at DESC, seq DESC
-        LIMIT $2`,
-      [scopeId, limit + 1, before ?? null],
-    );
+    const rows: RequestRow[] = await this.dataSource.query(requestsSql(scopeColumn), [scopeId, limit + 1, before ?? null]);
     const page = rows.slice(0, limit);
     return { requests: page.map(toRequestView), next: rows.length > limit ? page.at(-1)!.id : null };
   }

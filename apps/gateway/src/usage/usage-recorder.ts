@@ -40,6 +40,7 @@ const FLUSH_BATCH = 1_000;
 const FLUSH_INTERVAL_MS = 1_000;
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 /** Rollup sentinels for "none" (see the migration): the rollup's primary key has no NULLs. */
 export const NO_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -49,7 +50,7 @@ const HISTOGRAM_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, 
 /**
  * The usage log (§10), written off the hot path. `record` is a push into an array (a request never waits for, or
  * fails because of, the log); every second the queue is written in batches of up to 1,000 by one statement each,
- * which inserts the raw rows and adds them to the hourly rollup (`usage_rollups`) in the same transaction. The
+ * which inserts the raw rows and adds them to the hourly and daily rollups in the same transaction. The
  * queue holds at most `USAGE_QUEUE_MAX` records: past that (a stalled database) new records are dropped and
  * counted in `/metrics`, never blocking a request. Costs are estimated at write time. On shutdown the queue is
  * written before the database closes. Rows older than `USAGE_RETENTION_DAYS` are deleted hourly.
@@ -103,6 +104,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     const days = this.config.usage.retentionDays;
     const result: [unknown[], number] = await this.dataSource.query(`DELETE FROM usage_requests WHERE at < now() - make_interval(days => $1)`, [days]);
     await this.dataSource.query(`DELETE FROM usage_rollups WHERE bucket < date_trunc('hour', now() - make_interval(days => $1))`, [days]);
+    // A day is deleted once all of it is past the retention (UTC days, as the rollup keeps them).
+    await this.dataSource.query(`DELETE FROM usage_daily_rollups WHERE bucket + interval '1 day' <= now() - make_interval(days => $1)`, [days]);
     return result[1] ?? 0;
   }
 
@@ -147,6 +150,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       return {
         at: at.toISOString(),
         bucket: new Date(Math.floor(record.at / HOUR_MS) * HOUR_MS).toISOString(),
+        day: new Date(Math.floor(record.at / DAY_MS) * DAY_MS).toISOString(),
         user_id: record.userId,
         team_id: record.teamId,
         api_key_id: record.apiKeyId,
@@ -167,11 +171,11 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
         error_type: record.errorType,
       };
     });
-    // One statement: the raw rows, and the same rows added to their rollup hours (atomic together). Rows of a
-    // user deleted since the request are left out by the join.
+    // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). Rows of
+    // a user deleted since the request are left out.
     await this.dataSource.query(
       `WITH input AS (
-         SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(at timestamptz, bucket timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
+         SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(at timestamptz, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
                 endpoint text, provider text, model text, stream boolean, key_source text, key_id text, status int, latency_ms int,
                 latency_bucket int, ttfb_ms int, prompt_tokens int, completion_tokens int, cached_tokens int, cost_usd numeric, error_type text)
           WHERE EXISTS (SELECT 1 FROM users WHERE users.id = r.user_id)
@@ -181,14 +185,24 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
          SELECT at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
                 latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
            FROM input ORDER BY at
+       ), hourly AS (
+         ${rollupUpsert('usage_rollups', 'bucket')}
        )
-       INSERT INTO usage_rollups AS rollup (user_id, bucket, team_id, api_key_id, provider, model, key_source, requests, errors,
+       ${rollupUpsert('usage_daily_rollups', 'day')}`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+
+/** Adds the batch (`input`) to a rollup table, grouped by `bucketColumn` (the hour or the UTC day). */
+function rollupUpsert(table: 'usage_rollups' | 'usage_daily_rollups', bucketColumn: 'bucket' | 'day'): string {
+  return `INSERT INTO ${table} AS rollup (user_id, bucket, team_id, api_key_id, provider, model, key_source, requests, errors,
               prompt_tokens, completion_tokens, cached_tokens, cost_usd, priced_requests, latency_buckets)
-       SELECT user_id, bucket, COALESCE(team_id, '${NO_ID}'::uuid), COALESCE(api_key_id, '${NO_ID}'::uuid), provider, COALESCE(model, ''), key_source,
+       SELECT user_id, ${bucketColumn}, COALESCE(team_id, '${NO_ID}'::uuid), COALESCE(api_key_id, '${NO_ID}'::uuid), provider, COALESCE(model, ''), key_source,
               count(*), count(*) FILTER (WHERE status >= 400), COALESCE(sum(prompt_tokens), 0), COALESCE(sum(completion_tokens), 0),
               COALESCE(sum(cached_tokens), 0), COALESCE(sum(cost_usd), 0), count(cost_usd), ${HISTOGRAM_SQL}
          FROM input
-        GROUP BY user_id, bucket, COALESCE(team_id, '${NO_ID}'::uuid), COALESCE(api_key_id, '${NO_ID}'::uuid), provider, COALESCE(model, ''), key_source
+        GROUP BY user_id, ${bucketColumn}, COALESCE(team_id, '${NO_ID}'::uuid), COALESCE(api_key_id, '${NO_ID}'::uuid), provider, COALESCE(model, ''), key_source
        ON CONFLICT (user_id, bucket, team_id, api_key_id, provider, model, key_source) DO UPDATE SET
               requests = rollup.requests + EXCLUDED.requests,
               errors = rollup.errors + EXCLUDED.errors,
@@ -197,10 +211,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
               cached_tokens = rollup.cached_tokens + EXCLUDED.cached_tokens,
               cost_usd = rollup.cost_usd + EXCLUDED.cost_usd,
               priced_requests = rollup.priced_requests + EXCLUDED.priced_requests,
-              latency_buckets = ARRAY(SELECT old + added FROM unnest(rollup.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS pair(old, added, position) ORDER BY position)`,
-      [JSON.stringify(rows)],
-    );
-  }
+              latency_buckets = ARRAY(SELECT old + added FROM unnest(rollup.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS pair(old, added, position) ORDER BY position)`;
 }
 
 function reasonOf(error: unknown): string {
