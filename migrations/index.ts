@@ -5,6 +5,7 @@ import { AddSessionsAndInvitations1733310000000 } from './1733310000000-AddSessi
 import { CreateServerKeyRations1733320000001 } from './1733320000001-CreateServerKeyRations.js';
 import { AddKeyPolicyHealthAndAudit1733700000001 } from './1733700000001-AddKeyPolicyHealthAndAudit.js';
 import { CreateTeams1733800000000 } from './1733800000000-CreateTeams.js';
+import { CreateUsageLog1733900000000 } from './1733900000000-CreateUsageLog.js';
 
 /** Every migration in order; the gateway runs the pending ones on start. */
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   CreateServerKeyRations1733320000001,
   AddKeyPolicyHealthAndAudit1733700000001,
   CreateTeams1733800000000,
+  CreateUsageLog1733900000000,
 ];

@@ -31,6 +31,7 @@ describe(loadConfig.name, () => {
     expect(sut.upstream.connections).toBe(0);
     expect(sut.allowRequestKeys).toBe(true);
     expect(sut.auditRetentionDays).toBe(365);
+    expect(sut.usage).toEqual({ retentionDays: 90, queueMax: 20_000 });
     expect(sut.requestTimeoutMs).toBe(60_000);
     expect(sut.keepAliveTimeoutMs).toBe(5_000);
     expect(sut.maxConnections).toBe(10_000);
@@ -40,6 +41,11 @@ describe(loadConfig.name, () => {
     const sut = loadConfig({ DATA_DIR: dataDir(), ALLOW_REQUEST_KEYS: 'false', AUDIT_RETENTION_DAYS: '30' });
     expect(sut.allowRequestKeys).toBe(false);
     expect(sut.auditRetentionDays).toBe(30);
+  });
+
+  it('reads USAGE_RETENTION_DAYS and USAGE_QUEUE_MAX', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir(), USAGE_RETENTION_DAYS: '7', USAGE_QUEUE_MAX: '3' });
+    expect(sut.usage).toEqual({ retentionDays: 7, queueMax: 3 });
   });
 
   it('reads the abuse limits; SERVER_KEY_RPM=0 means no limit', () => {
@@ -102,6 +108,8 @@ describe(loadConfig.name, () => {
     [{ SERVER_KEY_RPM: '-1' }, 'SERVER_KEY_RPM'],
     [{ ALLOW_REQUEST_KEYS: 'sometimes' }, 'ALLOW_REQUEST_KEYS'],
     [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
+    [{ USAGE_RETENTION_DAYS: '0' }, 'USAGE_RETENTION_DAYS'],
+    [{ USAGE_QUEUE_MAX: 'lots' }, 'USAGE_QUEUE_MAX'],
     [{ MAX_INFLIGHT_PER_USER: '0' }, 'MAX_INFLIGHT_PER_USER'],
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
   ])('stops on %j with one line naming %s', (env, variable) => {

@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly allowRequestKeys: boolean;
   /** Audit events older than this are deleted (§8). */
   readonly auditRetentionDays: number;
+  /** Usage (§10): rows older than `retentionDays` are deleted; at most `queueMax` requests wait in memory for the database. */
+  readonly usage: { readonly retentionDays: number; readonly queueMax: number };
   /** `connections` 0 = no cap per origin (the per-user in-flight cap bounds what one user holds). */
   readonly upstream: { readonly timeoutMs: number; readonly connectTimeoutMs: number; readonly connections: number };
   /**
@@ -137,6 +139,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     allowServerKeyFallback: env.ALLOW_SERVER_KEY_FALLBACK,
     allowRequestKeys: env.ALLOW_REQUEST_KEYS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    usage: { retentionDays: env.USAGE_RETENTION_DAYS, queueMax: env.USAGE_QUEUE_MAX },
     upstream: { timeoutMs: env.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS, connections: env.UPSTREAM_CONNECTIONS },
     quotas: {
       serverKeyRpm: env.SERVER_KEY_RPM,

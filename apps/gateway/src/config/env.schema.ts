@@ -112,6 +112,8 @@ export const envSchema = z.object({
     .optional(),
   PROVIDER_KEY_TESTS_PER_HOUR: positiveInteger.default(20),
   AUDIT_RETENTION_DAYS: positiveInteger.max(36_500).default(365),
+  USAGE_RETENTION_DAYS: positiveInteger.max(36_500).default(90),
+  USAGE_QUEUE_MAX: positiveInteger.max(1_000_000).default(20_000),
   ALLOW_REQUEST_KEYS: booleanString.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_ATTEMPTS: positiveInteger.default(10),

@@ -92,6 +92,8 @@ export class EmbeddingsService {
       model: request.model,
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     };
+    // Gemini reports no tokens for embeddings: the usage log keeps the same estimate the answer carries.
+    exchange.outcome.tokens = { promptTokens: tokens, completionTokens: 0, cachedTokens: null, cacheWriteTokens: null };
     await exchange.reply.status(200).header('content-type', 'application/json').send(answer);
   }
 }

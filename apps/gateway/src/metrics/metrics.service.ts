@@ -3,6 +3,7 @@ import type { KeySource, ProviderId } from '@uniroute/shared';
 import { PROVIDER_IDS } from '@uniroute/shared';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ModelLabels } from './model-label.js';
+import type { TokenUsage } from '../usage/token-usage.js';
 
 /** The per-process caches whose hit ratio is exported. */
 export type CacheName = 'api_key' | 'provider_credential';
@@ -19,6 +20,8 @@ export const CLIENT_CLOSED_REQUEST = 499;
  */
 export interface ChatCompletionOutcome {
   readonly startedAt: number;
+  /** `Date.now()` at the start: when the usage log says the request happened. */
+  readonly startedAtWall: number;
   provider: ProviderId | typeof NOT_ROUTED;
   /** The resolved model name (prefix stripped), before normalisation. */
   model: string;
@@ -26,6 +29,14 @@ export interface ChatCompletionOutcome {
   stream: boolean;
   /** The HTTP status the caller got, or the error status written into an SSE stream, or 499. */
   status: number;
+  /** For the usage log (§10): the stored key's id, `server` or `request`. */
+  keyId?: string;
+  /** For the usage log: what the provider reported (left unset where the route has no tokens to meter). */
+  tokens?: TokenUsage;
+  /** For the usage log: `performance.now()` when a stream's first chunk went to the client. */
+  firstByteAt?: number;
+  /** For the usage log: the error's code from the gateway's list (never its message). */
+  errorType?: string;
 }
 
 /** The OpenAI endpoints besides chat completions that the gateway serves (§11). */
@@ -44,6 +55,11 @@ const CACHE_NAMES: readonly CacheName[] = ['api_key', 'provider_credential'];
 /** Why an abuse limit refused a request (a label value: never a user id). */
 export type LimitReason = 'server_key_rpm' | 'max_inflight' | 'provider_key_tests';
 const LIMIT_REASONS: readonly LimitReason[] = ['server_key_rpm', 'max_inflight', 'provider_key_tests'];
+
+/** Why a usage record never reached the database: the queue was full (a stalled database), or its batch failed. */
+export type UsageDropReason = 'queue_full' | 'write_failed';
+const USAGE_DROP_REASONS: readonly UsageDropReason[] = ['queue_full', 'write_failed'];
+const TOKEN_KINDS = ['prompt', 'completion', 'cached'] as const;
 
 /** Process metrics (CPU, memory, event loop, GC) are the process's, not an app's: collected once. */
 let processRegistry: Registry | undefined;
@@ -82,6 +98,10 @@ export class MetricsService {
   };
   private readonly limitRejections: Record<LimitReason, number> = { server_key_rpm: 0, max_inflight: 0, provider_key_tests: 0 };
   private inflightSource: () => number = () => 0;
+  private usageQueueSource: () => number = () => 0;
+  private readonly usageDrops: Record<UsageDropReason, number> = { queue_full: 0, write_failed: 0 };
+  /** Tokens the providers reported, per provider: plain numbers on the request path, read when scraped. */
+  private readonly tokenCounts = new Map<string, { prompt: number; completion: number; cached: number }>(PROVIDER_IDS.map((provider) => [provider, { prompt: 0, completion: 0, cached: 0 }]));
   private streamsStarted = 0;
   private streamsActive = 0;
   private idleWaiters: Array<() => void> = [];
@@ -185,6 +205,34 @@ export class MetricsService {
         for (const reason of LIMIT_REASONS) this.inc({ reason }, metrics.limitRejections[reason]);
       },
     });
+    new Counter({
+      name: 'uniroute_tokens_total',
+      help: 'Tokens the providers reported in their usage, per provider and kind (prompt includes cached; cached = prompt tokens read from the provider cache). All gateway routes: chat, native, embeddings, responses.',
+      labelNames: ['provider', 'kind'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [provider, counts] of metrics.tokenCounts) for (const kind of TOKEN_KINDS) this.inc({ provider, kind }, counts[kind]);
+      },
+    });
+    new Counter({
+      name: 'uniroute_usage_records_dropped_total',
+      help: 'Gateway requests missing from the usage log (§10): queue_full = USAGE_QUEUE_MAX records were already waiting for a stalled database; write_failed = their batch could not be written. The requests themselves were served.',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reason of USAGE_DROP_REASONS) this.inc({ reason }, metrics.usageDrops[reason]);
+      },
+    });
+    new Gauge({
+      name: 'uniroute_usage_queue_length',
+      help: 'Usage records waiting in memory to be written to the database.',
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.usageQueueSource());
+      },
+    });
     new Gauge({
       name: 'uniroute_inflight_requests',
       help: 'Gateway requests (API-key routes) in flight on this replica, all users together.',
@@ -200,6 +248,24 @@ export class MetricsService {
     this.limitRejections[reason] += 1;
   }
 
+  /** One request's reported tokens (no user in any label). */
+  usageTokens(provider: ProviderId, usage: TokenUsage): void {
+    const counts = this.tokenCounts.get(provider);
+    if (!counts) return;
+    counts.prompt += usage.promptTokens ?? 0;
+    counts.completion += usage.completionTokens ?? 0;
+    counts.cached += usage.cachedTokens ?? 0;
+  }
+
+  usageDropped(reason: UsageDropReason, count = 1): void {
+    this.usageDrops[reason] += count;
+  }
+
+  /** Where the usage-queue gauge reads its value (the usage recorder). */
+  observeUsageQueue(source: () => number): void {
+    this.usageQueueSource = source;
+  }
+
   /** Where the in-flight gauge reads its value (the in-flight limiter). */
   observeInflight(source: () => number): void {
     this.inflightSource = source;
@@ -207,7 +273,7 @@ export class MetricsService {
 
   /** A new outcome to fill in; `recordChatCompletion` closes it. */
   chatCompletionStarted(): ChatCompletionOutcome {
-    return { startedAt: performance.now(), provider: NOT_ROUTED, model: NOT_ROUTED, keySource: NOT_ROUTED, stream: false, status: 200 };
+    return { startedAt: performance.now(), startedAtWall: Date.now(), provider: NOT_ROUTED, model: NOT_ROUTED, keySource: NOT_ROUTED, stream: false, status: 200 };
   }
 
   recordChatCompletion(outcome: ChatCompletionOutcome): void {

@@ -30,7 +30,7 @@ export class AnthropicNativeController {
   @ApiBody(ANTHROPIC_BODY)
   @NativeOkResponse("Anthropic's `message`, or with `stream: true` its event stream.", { stream: true })
   messages(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.relay.relay(principal, { api: ANTHROPIC_NATIVE_API, method: 'POST', path: '/v1/messages' }, request, reply);
+    return this.relay.relay(principal, { api: ANTHROPIC_NATIVE_API, method: 'POST', path: '/v1/messages', metered: {} }, request, reply);
   }
 
   @Post('messages/count_tokens')

@@ -46,7 +46,14 @@ export class GoogleNativeController {
     const [, model, method] = match;
     return this.relay.relay(
       principal,
-      { api: GOOGLE_NATIVE_API, method: 'POST', path: `/v1beta/models/${model}:${method}`, stream: method === 'streamGenerateContent' },
+      {
+        api: GOOGLE_NATIVE_API,
+        method: 'POST',
+        path: `/v1beta/models/${model}:${method}`,
+        stream: method === 'streamGenerateContent',
+        // countTokens is free: logged without tokens.
+        ...(method === 'countTokens' ? {} : { metered: { model: model! } }),
+      },
       request,
       reply,
     );

@@ -16,6 +16,10 @@ import { gatewayRequestOptions } from '../router/gateway-request-options.js';
 import { writeWithBackpressure } from '../router/sse.js';
 import { forwardedQuery, type NativeApi } from './native-api.js';
 import { rawBodyOf } from './raw-body.js';
+import { MetricsService, CLIENT_CLOSED_REQUEST, NOT_ROUTED, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
+import { StreamUsageScanner, modelFromJsonBytes, usageFromJsonBytes } from '../usage/token-usage.js';
+import { usageErrorType } from '../usage/usage-outcome.js';
+import { UsageRecorder } from '../usage/usage-recorder.js';
 
 /** One native call as a controller describes it. */
 export interface NativeCall {
@@ -25,6 +29,11 @@ export interface NativeCall {
   readonly path: string;
   /** The URL asks for a stream (Gemini `:streamGenerateContent`); an event-stream answer is relayed as one anyway. */
   readonly stream?: boolean;
+  /**
+   * A generation whose tokens the usage log counts (§10); token counting and model lists are logged without tokens.
+   * `model`: the model the URL names (Gemini); Anthropic's is read from its answer.
+   */
+  readonly metered?: { readonly model?: string };
 }
 
 /** Upstream error bodies are small; a runaway one is cut here rather than held whole in memory. */
@@ -49,9 +58,29 @@ export class NativeRelayService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly masker: SecretMasker,
+    private readonly metrics: MetricsService,
+    private readonly usage: UsageRecorder,
   ) {}
 
+  /** One native call, logged once in the usage log whatever happens (§10). */
   async relay(principal: Principal, call: NativeCall, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // The metrics of native calls are Fastify's; the outcome here is only what the usage log needs.
+    const outcome = this.metrics.chatCompletionStarted();
+    outcome.provider = call.api.provider;
+    outcome.model = call.metered?.model ?? outcome.model;
+    outcome.stream = call.stream === true;
+    try {
+      await this.relayCall(principal, call, request, reply, outcome);
+    } catch (error) {
+      outcome.status = error instanceof GatewayError ? error.status : 500;
+      outcome.errorType = usageErrorType(error);
+      throw error;
+    } finally {
+      this.usage.recordOutcome(principal, 'native', outcome);
+    }
+  }
+
+  private async relayCall(principal: Principal, call: NativeCall, request: FastifyRequest, reply: FastifyReply, outcome: ChatCompletionOutcome): Promise<void> {
     const { api } = call;
     const provider = api.provider;
     const options = gatewayRequestOptions(request.headers, this.config);
@@ -62,6 +91,8 @@ export class NativeRelayService {
     const abort = new ClientDisconnect(reply.raw);
     try {
       for (let attempt = 1; ; attempt += 1) {
+        outcome.keySource = credential.keySource;
+        outcome.keyId = credential.keyId;
         void reply.header('x-uniroute-provider', provider).headers(credentialHeaders(credential));
         const response = await this.upstream.send(
           provider,
@@ -75,7 +106,7 @@ export class NativeRelayService {
         );
         if (response.statusCode >= 400) {
           const text = await readErrorText(response);
-          const { status } = PROVIDER_ADAPTERS[provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
+          const { status, code } = PROVIDER_ADAPTERS[provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
           await this.credentials.reportUpstreamStatus(principal.userId, credential, status);
           const verdict = this.judgeStoredKey(principal, api, credential, response, text, request.id);
           // §8: the stored key was refused before anything was relayed: one retry on what the policy allows.
@@ -86,16 +117,21 @@ export class NativeRelayService {
               continue;
             }
           }
+          outcome.status = response.statusCode;
+          outcome.errorType = code;
           await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(this.masker.mask(text, credential.apiKey));
           return;
         }
         if (credential.storedKey) this.providerKeys.reportTraffic(principal.userId, provider, credential.storedKey, 'ok', request.id);
-        if (call.stream === true || isEventStream(response)) await this.relayStream(api, credential, response, reply, abort);
-        else await this.relayBody(api, credential, response, reply);
+        if (call.stream === true || isEventStream(response)) {
+          outcome.stream = true;
+          await this.relayStream(api, credential, response, reply, abort, call.metered ? outcome : null);
+        } else await this.relayBody(api, credential, response, reply, call.metered ? outcome : null);
         return;
       }
     } catch (error) {
       if (error instanceof ClientAbortedError || abort.aborted) {
+        outcome.status = CLIENT_CLOSED_REQUEST;
         if (!reply.raw.destroyed) reply.raw.destroy();
         return;
       }
@@ -106,22 +142,34 @@ export class NativeRelayService {
   }
 
   /** A JSON answer: the upstream bytes as they are, with the provider's headers the SDK reads. */
-  private async relayBody(api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply): Promise<void> {
-    const bytes = this.masker.maskBytes(Buffer.from(await response.body.arrayBuffer()), credential.apiKey);
+  private async relayBody(api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply, metered: ChatCompletionOutcome | null): Promise<void> {
+    const received = Buffer.from(await response.body.arrayBuffer());
+    if (metered) {
+      metered.tokens = usageFromJsonBytes(received);
+      if (metered.model === NOT_ROUTED) metered.model = modelFromJsonBytes(received) ?? metered.model;
+    }
+    const bytes = this.masker.maskBytes(received, credential.apiKey);
     await reply.status(response.statusCode).headers(relayedHeaders(api, response)).send(bytes);
   }
 
   /** An event stream (or Gemini's streamed JSON array): each upstream chunk is written on as it arrives. */
-  private async relayStream(api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, reply: FastifyReply, signal: ClientDisconnect): Promise<void> {
+  private async relayStream(
+    api: NativeApi,
+    credential: ResolvedCredential,
+    response: UpstreamResponse,
+    reply: FastifyReply,
+    signal: ClientDisconnect,
+    metered: ChatCompletionOutcome | null,
+  ): Promise<void> {
     const raw = reply.raw;
+    // Gemini without `alt=sse` streams one JSON array, not events.
+    const scanner = metered ? new StreamUsageScanner(isEventStream(response)) : null;
+    if (metered && scanner) metered.tokens = scanner.usage;
     reply.hijack();
     raw.writeHead(response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
     raw.flushHeaders();
     try {
-      const masker = this.masker.streamMasker(credential.apiKey);
-      for await (const chunk of response.body) await writeWithBackpressure(raw, masker.push(chunk as Buffer));
-      const held = masker.end();
-      if (held.length > 0) await writeWithBackpressure(raw, held);
+      await this.relayChunks(response, raw, credential, scanner, metered);
       if (!raw.writableEnded) raw.end();
     } catch (error) {
       if (signal.aborted) throw new ClientAbortedError('client disconnected', { cause: error });
@@ -133,7 +181,35 @@ export class NativeRelayService {
       }
       // The status is sent: the failure travels as the provider's own error event, which its SDK raises.
       this.logger.warn({ reqId: reply.request.id, provider: api.provider, code: gatewayError.code }, 'native upstream stream failed mid-way');
+      if (metered) {
+        metered.status = gatewayError.status;
+        metered.errorType = gatewayError.code;
+      }
       if (!raw.writableEnded && !raw.destroyed) raw.end(api.streamErrorEvent(gatewayError));
+    }
+  }
+
+  private async relayChunks(
+    response: UpstreamResponse,
+    raw: FastifyReply['raw'],
+    credential: ResolvedCredential,
+    scanner: StreamUsageScanner | null,
+    metered: ChatCompletionOutcome | null,
+  ): Promise<void> {
+    const masker = this.masker.streamMasker(credential.apiKey);
+    try {
+      for await (const chunk of response.body) {
+        scanner?.feed(chunk as Buffer);
+        if (metered) metered.firstByteAt ??= performance.now();
+        await writeWithBackpressure(raw, masker.push(chunk as Buffer));
+      }
+      const held = masker.end();
+      if (held.length > 0) await writeWithBackpressure(raw, held);
+    } finally {
+      if (scanner && metered) {
+        scanner.finish();
+        if (metered.model === NOT_ROUTED && scanner.model !== null) metered.model = scanner.model;
+      }
     }
   }
 

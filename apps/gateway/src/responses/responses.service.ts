@@ -58,7 +58,8 @@ export class ResponsesService {
         url: joinUrl(routed.context.baseUrl, `/responses/${encodeURIComponent(responseId)}${forwardedQuery(request.url)}`),
         headers: { authorization: `Bearer ${routed.context.apiKey}` },
       });
-      await this.relay.relay(routed, response, responsesStreamError);
+      // Its tokens were counted when it was created.
+      await this.relay.relay(routed, response, responsesStreamError, false);
     });
   }
 
@@ -72,7 +73,8 @@ export class ResponsesService {
         url: joinUrl(routed.context.baseUrl, `/responses/${encodeURIComponent(responseId)}`),
         headers: { authorization: `Bearer ${routed.context.apiKey}` },
       });
-      await this.relay.relay(routed, response, responsesStreamError);
+      // Its tokens were counted when it was created.
+      await this.relay.relay(routed, response, responsesStreamError, false);
     });
   }
 

@@ -23,6 +23,9 @@ import { parseChatRequest } from './chat-request.schema.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
 import { DONE_EVENT, SSE_HEADERS, toSseEvents, writeWithBackpressure } from './sse.js';
+import { InjectedUsageChunkFilter, StreamUsageScanner, emptyUsage, mergeUsageFrom, usageFromJsonBytes } from '../usage/token-usage.js';
+import { usageErrorType } from '../usage/usage-outcome.js';
+import { UsageRecorder } from '../usage/usage-recorder.js';
 
 /** One chat completion on its way through the gateway. */
 interface Exchange {
@@ -53,6 +56,7 @@ export class RouterService {
     private readonly metrics: MetricsService,
     private readonly masker: SecretMasker,
     private readonly thoughtSignatures: ThoughtSignatureStore,
+    private readonly usage: UsageRecorder,
   ) {}
 
   /** Counted once in `/metrics` whatever happens: status, duration, provider, model, key source. */
@@ -62,9 +66,11 @@ export class RouterService {
       await this.route(principal, body, reply, outcome);
     } catch (error) {
       outcome.status = error instanceof GatewayError ? error.status : 500;
+      outcome.errorType = usageErrorType(error);
       throw error;
     } finally {
       this.metrics.recordChatCompletion(outcome);
+      this.usage.recordOutcome(principal, 'chat', outcome);
     }
   }
 
@@ -81,6 +87,7 @@ export class RouterService {
     try {
       for (let attempt = 1; ; attempt += 1) {
         outcome.keySource = credential.keySource;
+        outcome.keyId = credential.keyId;
         void reply
           .header('x-uniroute-provider', provider)
           .headers(credentialHeaders(credential));
@@ -102,7 +109,7 @@ export class RouterService {
           outcome,
         };
         const sentAt = performance.now();
-        const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(exchange.request, exchange.context), abort);
+        const response = await this.upstream.send(provider, exchange.adapter.toUpstreamRequest(upstreamChatRequest(exchange), exchange.context), abort);
         this.metrics.upstreamResponded(provider, sentAt);
         if (response.statusCode >= 400) {
           const { error, verdict } = await this.upstreamError(exchange, response);
@@ -143,11 +150,17 @@ export class RouterService {
     const { reply, adapter } = exchange;
     if (adapter.passthrough) {
       // Same wire format: hand the bytes on, no parse and no re-serialisation.
-      const bytes = this.masker.maskBytes(Buffer.from(await response.body.arrayBuffer()), exchange.context.apiKey);
+      const received = Buffer.from(await response.body.arrayBuffer());
+      exchange.outcome.tokens = usageFromJsonBytes(received);
+      const bytes = this.masker.maskBytes(received, exchange.context.apiKey);
       await reply.status(200).header('content-type', 'application/json').send(bytes);
       return;
     }
-    const completion = adapter.fromUpstreamResponse(await response.body.json(), exchange.request, exchange.context);
+    const upstreamBody: unknown = await response.body.json();
+    // The provider's own usage object (Anthropic's cache reads and writes, Gemini's thinking tokens), not the translation's.
+    exchange.outcome.tokens = emptyUsage();
+    mergeUsageFrom(exchange.outcome.tokens, upstreamBody);
+    const completion = adapter.fromUpstreamResponse(upstreamBody, exchange.request, exchange.context);
     // Translated, the answer is still the upstream's words (§12): a model or proxy echoing the key is masked here too.
     const text = this.masker.maskText(JSON.stringify(completion), exchange.context.apiKey);
     await reply.status(200).header('content-type', 'application/json').send(text);
@@ -160,14 +173,25 @@ export class RouterService {
     raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     raw.flushHeaders();
     this.metrics.streamStarted();
+    const scanner = new StreamUsageScanner(true);
+    exchange.outcome.tokens = scanner.usage;
     try {
       if (adapter.passthrough) {
         const masker = this.masker.streamMasker(exchange.context.apiKey);
-        for await (const chunk of response.body) await writeWithBackpressure(raw, masker.push(chunk as Buffer));
-        const held = masker.end();
+        // The gateway asked OpenAI for the usage chunk on the client's behalf: the client does not get it.
+        const filter = injectsUsage(exchange) ? new InjectedUsageChunkFilter() : null;
+        for await (const chunk of response.body) {
+          scanner.feed(chunk as Buffer);
+          const relayed = filter ? filter.push(chunk as Buffer) : (chunk as Buffer);
+          if (relayed.length === 0) continue;
+          exchange.outcome.firstByteAt ??= performance.now();
+          await writeWithBackpressure(raw, masker.push(relayed));
+        }
+        const rest = filter?.flush();
+        const held = rest && rest.length > 0 ? Buffer.concat([masker.push(rest), masker.end()]) : masker.end();
         if (held.length > 0) await writeWithBackpressure(raw, held);
       } else {
-        await this.translateStream(exchange, response);
+        await this.translateStream(exchange, response, scanner);
       }
       if (!raw.writableEnded) raw.end();
     } catch (error) {
@@ -177,16 +201,18 @@ export class RouterService {
       if (gatewayError instanceof GatewayError) {
         if (gatewayError.status >= 500) this.logger.warn({ reqId: reply.request.id, provider, code: gatewayError.code }, 'upstream stream failed mid-way');
         exchange.outcome.status = gatewayError.status;
+        exchange.outcome.errorType = gatewayError.code;
         writeStreamError(raw, gatewayError);
       } else {
         raw.destroy();
       }
     } finally {
+      scanner.finish();
       this.metrics.streamEnded();
     }
   }
 
-  private async translateStream(exchange: Exchange, response: UpstreamResponse): Promise<void> {
+  private async translateStream(exchange: Exchange, response: UpstreamResponse, scanner: StreamUsageScanner): Promise<void> {
     const { adapter, request } = exchange;
     const raw = exchange.reply.raw;
     const state = adapter.createStreamState(request, exchange.context);
@@ -204,10 +230,12 @@ export class RouterService {
     });
     const decoder = new TextDecoder();
     for await (const chunk of response.body) {
+      scanner.feed(chunk as Buffer);
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
       if (pending.length > 0) {
         const text = this.masker.maskText(toSseEvents(pending), exchange.context.apiKey);
         pending = [];
+        exchange.outcome.firstByteAt ??= performance.now();
         await writeWithBackpressure(raw, text);
       }
       if (failure) throw failure;
@@ -243,4 +271,19 @@ export class RouterService {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.[0];
+}
+
+/**
+ * OpenAI reports a stream's tokens only when `stream_options.include_usage` is set, so the gateway sets it on a
+ * relayed OpenAI stream that did not (and removes the extra chunk from what the client gets). Other providers
+ * always report usage.
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
+ */
+function injectsUsage(exchange: Exchange): boolean {
+  return exchange.adapter.passthrough && exchange.request.stream === true && exchange.request.stream_options?.include_usage !== true;
+}
+
+function upstreamChatRequest(exchange: Exchange): ChatCompletionCreateParams {
+  if (!injectsUsage(exchange)) return exchange.request;
+  return { ...exchange.request, stream_options: { ...(exchange.request.stream_options ?? {}), include_usage: true } };
 }

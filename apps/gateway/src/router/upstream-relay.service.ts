@@ -19,6 +19,9 @@ import { unreadableUpstreamError } from '../providers/upstream-error.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
 import { SSE_HEADERS, writeWithBackpressure } from './sse.js';
+import { StreamUsageScanner, usageFromJsonBytes } from '../usage/token-usage.js';
+import { usageErrorType } from '../usage/usage-outcome.js';
+import { UsageRecorder } from '../usage/usage-recorder.js';
 
 /** One request to `/v1/embeddings` or `/v1/responses` on its way through the gateway. */
 export interface RelayExchange {
@@ -62,6 +65,7 @@ export class UpstreamRelayService {
     private readonly masker: SecretMasker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly usage: UsageRecorder,
   ) {}
 
   /**
@@ -80,12 +84,12 @@ export class UpstreamRelayService {
         return;
       }
       outcome.status = error instanceof GatewayError ? error.status : 500;
+      outcome.errorType = usageErrorType(error);
       throw error;
     } finally {
       abort.dispose();
-      // Issue 16 (usage recording) hooks in here: the outcome says who, which provider, model, key and status;
-      // token counts are for the usage recorder to read from the answer (OpenAI's bodies end with `usage`).
       this.metrics.recordEndpoint(outcome);
+      this.usage.recordOutcome(principal, endpoint, outcome);
     }
   }
 
@@ -97,6 +101,7 @@ export class UpstreamRelayService {
     const options = gatewayRequestOptions(exchange.reply.request.headers, this.config);
     const credential = await this.credentials.resolve(exchange.principal, provider, exchange.reply.request.id, options);
     exchange.outcome.keySource = credential.keySource;
+    exchange.outcome.keyId = credential.keyId;
     void exchange.reply.header('x-uniroute-provider', provider).headers(credentialHeaders(credential));
     return {
       ...exchange,
@@ -132,10 +137,13 @@ export class UpstreamRelayService {
     }
   }
 
-  /** The upstream answer as it is: JSON bytes, or an event stream relayed chunk by chunk. */
-  async relay(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent): Promise<void> {
+  /**
+   * The upstream answer as it is: JSON bytes, or an event stream relayed chunk by chunk. `metersTokens` false: the
+   * answer's `usage` was billed before (a stored response read again) and is not counted a second time.
+   */
+  async relay(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent, metersTokens = true): Promise<void> {
     if (isEventStream(response)) {
-      await this.relayStream(exchange, response, streamErrorEvent);
+      await this.relayStream(exchange, response, streamErrorEvent, metersTokens);
       return;
     }
     let bytes: Buffer;
@@ -144,10 +152,11 @@ export class UpstreamRelayService {
     } catch (error) {
       throw this.upstream.toTransportError(exchange.provider, error, exchange.abort);
     }
+    if (metersTokens) exchange.outcome.tokens = usageFromJsonBytes(bytes);
     await exchange.reply.status(200).header('content-type', 'application/json').send(this.masker.maskBytes(bytes, exchange.context.apiKey));
   }
 
-  private async relayStream(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent): Promise<void> {
+  private async relayStream(exchange: RoutedExchange, response: UpstreamResponse, streamErrorEvent: StreamErrorEvent, metersTokens: boolean): Promise<void> {
     const { reply, outcome } = exchange;
     const raw = reply.raw;
     outcome.stream = true;
@@ -158,9 +167,13 @@ export class UpstreamRelayService {
     let events = 0;
     let endedWithNewline = false;
     const masker = this.masker.streamMasker(exchange.context.apiKey);
+    const scanner = metersTokens ? new StreamUsageScanner(true) : null;
+    if (scanner) outcome.tokens = scanner.usage;
     try {
       for await (const chunk of response.body) {
         const bytes = chunk as Buffer;
+        scanner?.feed(bytes);
+        outcome.firstByteAt ??= performance.now();
         events += countEventEnds(bytes, endedWithNewline);
         endedWithNewline = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a;
         await writeWithBackpressure(raw, masker.push(bytes));
@@ -178,8 +191,10 @@ export class UpstreamRelayService {
       }
       this.logger.warn({ reqId: reply.request.id, provider: exchange.provider, endpoint: outcome.endpoint, code: failure.code }, 'upstream stream failed mid-way');
       outcome.status = failure.status;
+      outcome.errorType = failure.code;
       if (!raw.writableEnded && !raw.destroyed) raw.end(streamErrorEvent(failure, events));
     } finally {
+      scanner?.finish();
       this.metrics.streamEnded();
     }
   }

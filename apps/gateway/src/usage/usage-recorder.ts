@@ -1,0 +1,219 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { KeySource, ProviderId, UsageEndpoint } from '@uniroute/shared';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { APP_LOGGER } from '../common/logging/logging.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { LATENCY_BUCKET_COUNT, latencyBucket } from './latency-histogram.js';
+import type { Principal } from '../auth/principal.js';
+import type { ChatCompletionOutcome } from '../metrics/metrics.service.js';
+import type { TokenUsage } from './token-usage.js';
+import { usageRecordOf } from './usage-outcome.js';
+import { UsageCostEstimator } from './usage-cost.js';
+
+/** One gateway request as the route that served it describes it (§10). Never a key, a prompt or an upstream message. */
+export interface UsageRecord {
+  /** `Date.now()` when the request reached the route. */
+  readonly at: number;
+  readonly userId: string;
+  readonly teamId: string | null;
+  readonly apiKeyId: string | null;
+  readonly endpoint: UsageEndpoint;
+  readonly provider: ProviderId;
+  readonly model: string | null;
+  readonly stream: boolean;
+  readonly keySource: KeySource;
+  /** A stored key's id, `server` or `request` (§8). */
+  readonly keyId: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly ttfbMs: number | null;
+  readonly usage: TokenUsage;
+  /** An error code from the gateway's fixed list (e.g. `rate_limited`), never a message. */
+  readonly errorType: string | null;
+}
+
+/** Rows per INSERT statement. */
+const FLUSH_BATCH = 1_000;
+const FLUSH_INTERVAL_MS = 1_000;
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+/** Rollup sentinels for "none" (see the migration): the rollup's primary key has no NULLs. */
+export const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The latency histogram of a batch's group, one `count(*) FILTER` per bucket. */
+const HISTOGRAM_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `count(*) FILTER (WHERE latency_bucket = ${index})`).join(', ')}]::bigint[]`;
+
+/**
+ * The usage log (§10), written off the hot path. `record` is a push into an array (a request never waits for, or
+ * fails because of, the log); every second the queue is written in batches of up to 1,000 by one statement each,
+ * which inserts the raw rows and adds them to the hourly and daily rollups in the same transaction. The
+ * queue holds at most `USAGE_QUEUE_MAX` records: past that (a stalled database) new records are dropped and
+ * counted in `/metrics`, never blocking a request. Costs are estimated at write time. On shutdown the queue is
+ * written before the database closes. Rows older than `USAGE_RETENTION_DAYS` are deleted hourly.
+ */
+@Injectable()
+export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private queue: UsageRecord[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private writing = false;
+  private readonly costs = new UsageCostEstimator();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsService,
+  ) {
+    metrics.observeUsageQueue(() => this.queue.length);
+  }
+
+  /** Queues one request; never throws and never waits. */
+  record(record: UsageRecord): void {
+    this.metrics.usageTokens(record.provider, record.usage);
+    if (this.queue.length >= this.config.usage.queueMax) {
+      this.metrics.usageDropped('queue_full');
+      return;
+    }
+    this.queue.push(record);
+    if (this.queue.length >= FLUSH_BATCH && !this.writing) void this.flush();
+  }
+
+  /** A finished gateway request, as its route measured it; requests that never reached a credential are not logged. */
+  recordOutcome(principal: Principal, endpoint: UsageEndpoint, outcome: ChatCompletionOutcome): void {
+    const record = usageRecordOf(principal, endpoint, outcome);
+    if (record) this.record(record);
+  }
+
+  /** Writes everything queued so far. Serialised: a slow flush never overlaps the next. */
+  flush(): Promise<void> {
+    // A write under way takes everything queued before it ends: waiting for it is enough (and a stalled database
+    // does not pile up one more waiting flush per second).
+    if (this.writing) return this.flushing;
+    this.flushing = this.flushing.then(() => this.writeQueued());
+    return this.flushing;
+  }
+
+  /** Deletes usage older than `USAGE_RETENTION_DAYS` (raw rows and whole rollup hours); returns how many raw rows. */
+  async purgeExpired(): Promise<number> {
+    const days = this.config.usage.retentionDays;
+    const result: [unknown[], number] = await this.dataSource.query(`DELETE FROM usage_requests WHERE at < now() - make_interval(days => $1)`, [days]);
+    await this.dataSource.query(`DELETE FROM usage_rollups WHERE bucket < date_trunc('hour', now() - make_interval(days => $1))`, [days]);
+    // A day is deleted once all of it is past the retention (UTC days, as the rollup keeps them).
+    await this.dataSource.query(`DELETE FROM usage_daily_rollups WHERE bucket + interval '1 day' <= now() - make_interval(days => $1)`, [days]);
+    return result[1] ?? 0;
+  }
+
+  onApplicationBootstrap(): void {
+    this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer.unref();
+    const purge = () => this.purgeExpired().catch((error: unknown) => this.logger.warn({ reason: reasonOf(error) }, 'usage: could not delete expired rows'));
+    this.retentionTimer = setInterval(() => void purge(), RETENTION_INTERVAL_MS);
+    this.retentionTimer.unref();
+    void purge();
+  }
+
+  /** Before the database closes (TypeORM closes it in onApplicationShutdown): what was served is written. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.flushTimer);
+    clearInterval(this.retentionTimer);
+    await this.flush();
+  }
+
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, FLUSH_BATCH);
+        try {
+          await this.write(batch);
+        } catch (error) {
+          // Not the whole error: a driver error carries the statement's parameters.
+          this.logger.warn({ reason: reasonOf(error), count: batch.length }, 'usage: could not write the request log');
+          this.metrics.usageDropped('write_failed', batch.length);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(batch: UsageRecord[]): Promise<void> {
+    const rows = batch.map((record) => {
+      const at = new Date(record.at);
+      const { promptTokens, completionTokens, cachedTokens } = record.usage;
+      return {
+        at: at.toISOString(),
+        bucket: new Date(Math.floor(record.at / HOUR_MS) * HOUR_MS).toISOString(),
+        day: new Date(Math.floor(record.at / DAY_MS) * DAY_MS).toISOString(),
+        user_id: record.userId,
+        team_id: record.teamId,
+        api_key_id: record.apiKeyId,
+        endpoint: record.endpoint,
+        provider: record.provider,
+        model: record.model === null ? null : record.model.slice(0, 200),
+        stream: record.stream,
+        key_source: record.keySource,
+        key_id: record.keyId.slice(0, 64),
+        status: record.status,
+        latency_ms: Math.max(0, Math.round(record.latencyMs)),
+        latency_bucket: latencyBucket(record.latencyMs),
+        ttfb_ms: record.ttfbMs === null ? null : Math.max(0, Math.round(record.ttfbMs)),
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        cached_tokens: cachedTokens,
+        cost_usd: this.costs.estimate(record.provider, record.model, record.usage, at),
+        error_type: record.errorType,
+      };
+    });
+    // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). Rows of
+    // a user deleted since the request are left out.
+    await this.dataSource.query(
+      `WITH input AS (
+         SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(at timestamptz, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
+                endpoint text, provider text, model text, stream boolean, key_source text, key_id text, status int, latency_ms int,
+                latency_bucket int, ttfb_ms int, prompt_tokens int, completion_tokens int, cached_tokens int, cost_usd numeric, error_type text)
+          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = r.user_id)
+       ), logged AS (
+         INSERT INTO usage_requests (at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
+                latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type)
+         SELECT at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
+                latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
+           FROM input ORDER BY at
+       ), hourly AS (
+         ${rollupUpsert('usage_rollups', 'bucket')}
+       )
+       ${rollupUpsert('usage_daily_rollups', 'day')}`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+
+/** Adds the batch (`input`) to a rollup table, grouped by `bucketColumn` (the hour or the UTC day). */
+function rollupUpsert(table: 'usage_rollups' | 'usage_daily_rollups', bucketColumn: 'bucket' | 'day'): string {
+  return `INSERT INTO ${table} AS rollup (user_id, bucket, team_id, api_key_id, provider, model, key_source, requests, errors,
+              prompt_tokens, completion_tokens, cached_tokens, cost_usd, priced_requests, latency_buckets)
+       SELECT user_id, ${bucketColumn}, COALESCE(team_id, '${NO_ID}'::uuid), COALESCE(api_key_id, '${NO_ID}'::uuid), provider, COALESCE(model, ''), key_source,
+              count(*), count(*) FILTER (WHERE status >= 400), COALESCE(sum(prompt_tokens), 0), COALESCE(sum(completion_tokens), 0),
+              COALESCE(sum(cached_tokens), 0), COALESCE(sum(cost_usd), 0), count(cost_usd), ${HISTOGRAM_SQL}
+         FROM input
+        GROUP BY user_id, ${bucketColumn}, COALESCE(team_id, '${NO_ID}'::uuid), COALESCE(api_key_id, '${NO_ID}'::uuid), provider, COALESCE(model, ''), key_source
+       ON CONFLICT (user_id, bucket, team_id, api_key_id, provider, model, key_source) DO UPDATE SET
+              requests = rollup.requests + EXCLUDED.requests,
+              errors = rollup.errors + EXCLUDED.errors,
+              prompt_tokens = rollup.prompt_tokens + EXCLUDED.prompt_tokens,
+              completion_tokens = rollup.completion_tokens + EXCLUDED.completion_tokens,
+              cached_tokens = rollup.cached_tokens + EXCLUDED.cached_tokens,
+              cost_usd = rollup.cost_usd + EXCLUDED.cost_usd,
+              priced_requests = rollup.priced_requests + EXCLUDED.priced_requests,
+              latency_buckets = ARRAY(SELECT old + added FROM unnest(rollup.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS pair(old, added, position) ORDER BY position)`;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

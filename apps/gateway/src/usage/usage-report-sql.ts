@@ -1,0 +1,72 @@
+import type { UsageGroupBy } from '@uniroute/shared';
+import { LATENCY_BUCKET_COUNT } from './latency-histogram.js';
+
+/**
+ * The statements behind `GET /admin/usage` and `/admin/usage/requests`, in one place so `pnpm bench:usage`
+ * measures exactly what the API runs. No user input is ever spliced in: the grouping and scope column come
+ * from fixed tables here; values are parameters.
+ */
+export type UsageScopeColumn = 'user_id' | 'team_id';
+
+/** As `Date.prototype.toISOString` writes it, so SQL keys and the zero-filled ones are the same strings. */
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS".000Z"'`;
+
+/** The rollup column each grouping reads. `day` is the UTC day. */
+const GROUP_KEY_SQL: Record<UsageGroupBy, string> = {
+  day: `to_char(date_trunc('day', bucket AT TIME ZONE 'UTC'), ${ISO_FORMAT})`,
+  hour: `to_char(bucket AT TIME ZONE 'UTC', ${ISO_FORMAT})`,
+  provider: 'provider',
+  model: 'model',
+  apiKey: 'api_key_id::text',
+  keySource: 'key_source',
+};
+
+const HISTOGRAM_SUMS_SQL = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `COALESCE(sum(latency_buckets[${index + 1}]), 0) AS l${index}`).join(', ');
+
+/**
+ * `$1` scope id, `$2` from, `$3` to (hour-aligned instants), `$4`/`$5` the whole UTC days inside them (both `$2`
+ * when there are none). Whole days are read from the daily rollup, the hours before and after them from the hourly
+ * one; `groupBy=hour` reads hours only. One row per group, histogram sums as `l0…l15`.
+ */
+export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn): string {
+  const scope = scopeColumn === 'team_id' ? 'team_id' : 'user_id';
+  const columns = `${GROUP_KEY_SQL[groupBy]} AS key, requests, errors, prompt_tokens, completion_tokens, cached_tokens, cost_usd, priced_requests, latency_buckets`;
+  const parts =
+    groupBy === 'hour'
+      ? `SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $2 AND bucket < $3`
+      : `SELECT ${columns} FROM usage_daily_rollups WHERE ${scope} = $1 AND bucket >= $4 AND bucket < $5
+         UNION ALL
+         SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $2 AND bucket < $4
+         UNION ALL
+         SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $5 AND bucket < $3`;
+  return `SELECT key, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
+                 sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
+                 sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL}
+            FROM (${parts}) AS rollup
+           GROUP BY key`;
+}
+
+/** The parameters of {@link reportSql}: scope id and the range, split into whole UTC days and the hours around them. */
+export function reportParams(groupBy: UsageGroupBy, scopeId: string, from: Date, to: Date): string[] {
+  if (groupBy === 'hour') return [scopeId, from.toISOString(), to.toISOString()];
+  const day = 24 * 60 * 60 * 1000;
+  const firstWholeDay = Math.ceil(from.getTime() / day) * day;
+  const lastWholeDay = Math.floor(to.getTime() / day) * day;
+  const [daysFrom, daysTo] = firstWholeDay < lastWholeDay ? [firstWholeDay, lastWholeDay] : [from.getTime(), from.getTime()];
+  return [scopeId, from.toISOString(), to.toISOString(), new Date(daysFrom).toISOString(), new Date(daysTo).toISOString()];
+}
+
+/**
+ * `$1` scope id, `$2` limit, `$3` cursor id or null. The cursor row must be in the same scope: someone else's
+ * request id is no cursor (an empty page, nothing revealed).
+ */
+export function requestsSql(scopeColumn: UsageScopeColumn): string {
+  const column = scopeColumn === 'team_id' ? 'team_id' : 'user_id';
+  return `SELECT id, at, endpoint, provider, model, stream, api_key_id, team_id, key_source, key_id, status, latency_ms, ttfb_ms,
+                 prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
+            FROM usage_requests
+           WHERE ${column} = $1
+             AND ($3::uuid IS NULL OR (at, seq) < (SELECT at, seq FROM usage_requests WHERE id = $3::uuid AND ${column} = $1))
+           ORDER BY at DESC, seq DESC
+           LIMIT $2`;
+}

@@ -1,0 +1,370 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import type { UsageReport, UsageRequestsPage, UsageRequestView } from '@uniroute/shared';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SERVER_KEYS, startGatewayWithStandIns, USER_KEYS, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
+import { registerUser } from './support/http.js';
+import { DATABASE_KIND } from './support/test-app.js';
+
+/**
+ * CONTRACT §10: every gateway request is logged off the hot path with the provider's token counts and an estimated
+ * cost, and the caller — only the caller — reads it back aggregated by day, hour, provider, model, API key and key
+ * source. Expected token counts come from the stand-ins' tokenizer (one token per word): a prompt of n words costs
+ * n prompt tokens and the answer `Echo: <prompt>` n + 1 completion tokens. Expected costs come from the same price
+ * catalog the gateway uses, per request, so the test checks the gateway's counting and summing, not a typed table.
+ */
+
+interface Expected {
+  provider: 'openai' | 'anthropic' | 'google';
+  model: string;
+  prompt: number;
+  completion: number;
+  error?: boolean;
+  endpoint: UsageRequestView['endpoint'];
+  stream?: boolean;
+}
+
+function costOf(requests: Expected[]): number | null {
+  let total = 0;
+  let priced = 0;
+  for (const request of requests) {
+    if (request.error) continue;
+    const price = calcPrice({ input_tokens: request.prompt, output_tokens: request.completion }, request.model, { providerId: request.provider });
+    if (price === null) continue;
+    total += price.total_price;
+    priced += 1;
+  }
+  return priced === 0 ? null : total;
+}
+
+function words(count: number, prefix = 'w'): string {
+  return Array.from({ length: count }, (_, index) => `${prefix}${index}`).join(' ');
+}
+
+describe(`§10 usage (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+  let owner: Awaited<ReturnType<typeof userWithApiKey>>;
+  const expected: Expected[] = [];
+  const streamedChunks: unknown[] = [];
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns();
+    owner = await userWithApiKey(harness);
+    // The owner's own Anthropic key: Anthropic traffic is key source `user`, the rest `server`.
+    expect((await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: USER_KEYS.anthropic }, owner.token)).status).toBe(201);
+    const chat = (model: string, prompt: string, extra: Record<string, unknown> = {}) =>
+      fetch(`${harness.app.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }], ...extra }),
+      });
+
+    // Chat, JSON, through each provider.
+    for (const [provider, model, size] of [
+      ['openai', 'gpt-4o-mini', 3],
+      ['openai', 'gpt-4o-mini', 5],
+      ['anthropic', 'claude-3-5-haiku-latest', 2],
+      ['google', 'gemini-2.0-flash', 4],
+    ] as const) {
+      const response = await chat(model, words(size));
+      expect(response.status).toBe(200);
+      await response.text();
+      expected.push({ provider, model, prompt: size, completion: size + 1, endpoint: 'chat' });
+    }
+    // Chat streams: OpenAI without include_usage (the gateway asks for it and hides the extra chunk), Anthropic, Gemini.
+    for (const [provider, model, size] of [
+      ['openai', 'gpt-4o-mini', 6],
+      ['anthropic', 'claude-3-5-haiku-latest', 3],
+      ['google', 'gemini-2.0-flash', 2],
+    ] as const) {
+      const response = await chat(model, words(size), { stream: true });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      if (provider === 'openai') {
+        for (const line of text.split('\n')) if (line.startsWith('data: {')) streamedChunks.push(JSON.parse(line.slice(6)));
+      }
+      expected.push({ provider, model, prompt: size, completion: size + 1, endpoint: 'chat', stream: true });
+    }
+    // An OpenAI stream whose client asked for usage gets its usage chunk, and is counted once.
+    const withUsage = await chat('gpt-4o-mini', words(2), { stream: true, stream_options: { include_usage: true } });
+    const withUsageText = await withUsage.text();
+    expect(withUsageText).toContain('"prompt_tokens":2');
+    expected.push({ provider: 'openai', model: 'gpt-4o-mini', prompt: 2, completion: 3, endpoint: 'chat', stream: true });
+
+    // Errors: the provider's 429, counted as a request and an error, with no tokens.
+    harness.standIns.inject({ provider: 'openai', status: 429 });
+    const limited = await chat('gpt-4o-mini', words(3));
+    expect(limited.status).toBe(429);
+    await limited.text();
+    expected.push({ provider: 'openai', model: 'gpt-4o-mini', prompt: 0, completion: 0, error: true, endpoint: 'chat' });
+
+    // Native routes: Anthropic Messages (JSON and stream), Gemini generateContent and streamGenerateContent (SSE).
+    const anthropicNative = (stream: boolean, size: number) =>
+      fetch(`${harness.app.url}/anthropic/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': owner.apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-3-5-haiku-latest', max_tokens: 100, stream, messages: [{ role: 'user', content: words(size) }] }),
+      });
+    for (const [stream, size] of [[false, 4], [true, 5]] as const) {
+      const response = await anthropicNative(stream, size);
+      expect(response.status).toBe(200);
+      await response.text();
+      expected.push({ provider: 'anthropic', model: 'claude-3-5-haiku-latest', prompt: size, completion: size + 1, endpoint: 'native', stream });
+    }
+    const geminiNative = (method: string, size: number) =>
+      fetch(`${harness.app.url}/google/v1beta/models/gemini-2.0-flash:${method}`, {
+        method: 'POST',
+        headers: { 'x-goog-api-key': owner.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: words(size) }] }] }),
+      });
+    for (const [method, size, stream] of [['generateContent', 3, false], ['streamGenerateContent?alt=sse', 2, true], ['streamGenerateContent', 4, true]] as const) {
+      const response = await geminiNative(method, size);
+      expect(response.status).toBe(200);
+      await response.text();
+      expected.push({ provider: 'google', model: 'gemini-2.0-flash', prompt: size, completion: size + 1, endpoint: 'native', stream });
+    }
+    // Embeddings and Responses.
+    await owner.openai.embeddings.create({ model: 'text-embedding-3-small', input: ['one two', 'three'] });
+    expected.push({ provider: 'openai', model: 'text-embedding-3-small', prompt: 3, completion: 0, endpoint: 'embeddings' });
+    await owner.openai.responses.create({ model: 'gpt-4o-mini', input: words(4) });
+    expected.push({ provider: 'openai', model: 'gpt-4o-mini', prompt: 4, completion: 5, endpoint: 'responses' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('hides the usage chunk the gateway asked OpenAI for, and the client still gets every content chunk', () => {
+    expect(streamedChunks.length).toBeGreaterThan(1);
+    for (const chunk of streamedChunks) {
+      const { choices, usage } = chunk as { choices: unknown[]; usage?: unknown };
+      expect(choices.length).toBeGreaterThan(0);
+      expect(usage ?? null).toBeNull();
+    }
+  });
+
+  it('reports each provider with the exact requests, errors, token sums and catalog cost', async () => {
+    const report = await harness.client.get<UsageReport>('/admin/usage?groupBy=provider', owner.token);
+    expect(report.status).toBe(200);
+    for (const provider of ['openai', 'anthropic', 'google'] as const) {
+      const mine = expected.filter((request) => request.provider === provider);
+      const row = report.body.rows.find((candidate) => candidate.key === provider);
+      expect(row, provider).toMatchObject({
+        requests: mine.length,
+        errors: mine.filter((request) => request.error).length,
+        promptTokens: mine.reduce((sum, request) => sum + request.prompt, 0),
+        completionTokens: mine.reduce((sum, request) => sum + request.completion, 0),
+        cachedTokens: 0,
+      });
+      expect(row!.costUsd).toBeCloseTo(costOf(mine)!, 8);
+      expect(row!.p50LatencyMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(report.body.totals.requests).toBe(expected.length);
+    expect(report.body.totals.promptTokens).toBe(expected.reduce((sum, request) => sum + request.prompt, 0));
+    expect(report.body.totals.costUsd).toBeCloseTo(costOf(expected)!, 8);
+  });
+
+  it('groups by model, key source, API key and day', async () => {
+    const byModel = (await harness.client.get<UsageReport>('/admin/usage?groupBy=model', owner.token)).body;
+    const embeddings = byModel.rows.find((row) => row.key === 'text-embedding-3-small');
+    expect(embeddings).toMatchObject({ requests: 1, promptTokens: 3, completionTokens: 0 });
+    expect(byModel.rows.find((row) => row.key === 'gpt-4o-mini')!.requests).toBe(expected.filter((request) => request.model === 'gpt-4o-mini').length);
+
+    const bySource = (await harness.client.get<UsageReport>('/admin/usage?groupBy=keySource', owner.token)).body;
+    expect(Object.fromEntries(bySource.rows.map((row) => [row.key, row.requests]))).toEqual({
+      user: expected.filter((request) => request.provider === 'anthropic').length,
+      server: expected.filter((request) => request.provider !== 'anthropic').length,
+    });
+
+    const byKey = (await harness.client.get<UsageReport>('/admin/usage?groupBy=apiKey', owner.token)).body;
+    expect(byKey.rows).toHaveLength(1);
+    expect(byKey.rows[0]).toMatchObject({ label: 'sdk', requests: expected.length });
+
+    const byDay = (await harness.client.get<UsageReport>('/admin/usage', owner.token)).body;
+    expect(byDay.groupBy).toBe('day');
+    // 30 days back, rounded to whole hours: 30 or 31 UTC days, zero-filled, today's last.
+    expect(byDay.rows.length).toBeGreaterThanOrEqual(30);
+    expect(byDay.rows.at(-1)).toMatchObject({ key: `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`, requests: expected.length });
+    expect(byDay.rows.slice(0, -1).every((row) => row.requests === 0 && row.costUsd === null)).toBe(true);
+
+    const byHour = (await harness.client.get<UsageReport>(`/admin/usage?groupBy=hour&from=${new Date(Date.now() - 3 * 3600_000).toISOString()}`, owner.token)).body;
+    expect(byHour.rows).toHaveLength(4);
+    expect(byHour.totals.requests).toBe(expected.length);
+  });
+
+  it('lists the requests newest first, page by page, with no key or prompt in them', async () => {
+    const first = await harness.client.get<UsageRequestsPage>('/admin/usage/requests?limit=5', owner.token);
+    expect(first.status).toBe(200);
+    expect(first.body.requests).toHaveLength(5);
+    expect(first.body.requests[0]).toMatchObject({ endpoint: 'responses', provider: 'openai', model: 'gpt-4o-mini', promptTokens: 4, completionTokens: 5, status: 200, keySource: 'server', keyId: 'server' });
+    const all: UsageRequestView[] = [...first.body.requests];
+    let next = first.body.next;
+    while (next) {
+      const page = await harness.client.get<UsageRequestsPage>(`/admin/usage/requests?limit=5&before=${next}`, owner.token);
+      all.push(...page.body.requests);
+      next = page.body.next;
+    }
+    expect(all).toHaveLength(expected.length);
+    expect(new Set(all.map((request) => request.id)).size).toBe(expected.length);
+    const times = all.map((request) => Date.parse(request.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const limited = all.find((request) => request.status === 429)!;
+    expect(limited).toMatchObject({ errorType: 'rate_limit_exceeded', promptTokens: null, costUsd: null });
+    const streamed = all.filter((request) => request.stream && request.status === 200);
+    expect(streamed.every((request) => request.ttfbMs !== null && request.ttfbMs <= request.latencyMs)).toBe(true);
+    const dump = JSON.stringify(all) + JSON.stringify(await harness.app.sql('SELECT * FROM usage_requests'));
+    for (const secret of [owner.apiKey, USER_KEYS.anthropic, SERVER_KEYS.openai, SERVER_KEYS.google, 'w0 w1']) expect(dump).not.toContain(secret);
+  });
+
+  it('counts tokens per provider in /metrics, with no user id in any label', async () => {
+    const metrics = (await harness.client.get('/metrics')).text;
+    const anthropicPrompt = expected.filter((request) => request.provider === 'anthropic').reduce((sum, request) => sum + request.prompt, 0);
+    expect(metrics).toContain(`uniroute_tokens_total{provider="anthropic",kind="prompt"} ${anthropicPrompt}`);
+    expect(metrics).toContain('uniroute_usage_records_dropped_total{reason="queue_full"} 0');
+    expect(metrics).not.toContain(owner.userId);
+  });
+
+  describe('as an attacker', () => {
+    it("never shows one user another user's traffic, not even through a cursor", async () => {
+      const stranger = await userWithApiKey(harness);
+      const report = await harness.client.get<UsageReport>('/admin/usage?groupBy=provider', stranger.token);
+      expect(report.status).toBe(200);
+      expect(report.body.rows).toEqual([]);
+      expect(report.body.totals).toMatchObject({ requests: 0, costUsd: null, p50LatencyMs: null });
+      const victims = (await harness.client.get<UsageRequestsPage>('/admin/usage/requests', owner.token)).body.requests;
+      const page = await harness.client.get<UsageRequestsPage>(`/admin/usage/requests?before=${victims[0]!.id}`, stranger.token);
+      expect(page.status).toBe(200);
+      expect(page.body).toEqual({ requests: [], next: null });
+      const byKey = await harness.client.get<UsageReport>('/admin/usage?groupBy=apiKey', stranger.token);
+      expect(JSON.stringify(byKey.body)).not.toContain('sdk');
+    });
+
+    it('answers 404 for a team the caller does not administer, exactly as for one that does not exist', async () => {
+      const stranger = await registerUser(harness.client);
+      for (const path of ['/admin/usage', '/admin/usage/requests']) {
+        const response = await harness.client.get(`${path}?teamId=${crypto.randomUUID()}`, stranger.token);
+        expect(response.status).toBe(404);
+        expect(response.body.error).toMatchObject({ type: 'not_found_error', param: 'teamId' });
+      }
+    });
+
+    it('needs a session: no token, or a gateway API key instead, is 401', async () => {
+      expect((await harness.client.get('/admin/usage')).status).toBe(401);
+      expect((await harness.client.get('/admin/usage/requests', owner.apiKey)).status).toBe(401);
+    });
+
+    it('refuses bad parameters with a 400 in the error shape, never a 500', async () => {
+      const cases: Array<[string, string]> = [
+        ['/admin/usage?groupBy=week', 'groupBy'],
+        ['/admin/usage?groupBy=provider;DROP%20TABLE%20users', 'groupBy'],
+        ['/admin/usage?from=yesterday', 'from'],
+        ['/admin/usage?from=2026-13-45T00:00:00Z', 'from'],
+        ['/admin/usage?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
+        ['/admin/usage?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
+        ['/admin/usage?from=0001-01-01T00:00:00Z&to=0001-02-01T00:00:00Z', 'from'],
+        ['/admin/usage?teamId=not-a-uuid', 'teamId'],
+        ['/admin/usage/requests?limit=0', 'limit'],
+        ['/admin/usage/requests?limit=100000', 'limit'],
+        ['/admin/usage/requests?limit=abc', 'limit'],
+        ['/admin/usage/requests?before=1%27%20OR%201=1', 'before'],
+      ];
+      for (const [path, param] of cases) {
+        const response = await harness.client.get(path, owner.token);
+        expect(response.status, path).toBe(400);
+        expect(response.body.error.type, path).toBe('invalid_request_error');
+        expect(JSON.stringify(response.body.error), path).toContain(param);
+      }
+    });
+  });
+
+  it('deletes usage past USAGE_RETENTION_DAYS: raw rows, rollup hours and days', async () => {
+    const user = await userWithApiKey(harness);
+    await user.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'old news' }] });
+    await harness.client.get('/admin/usage/requests', user.token); // flushes
+    await harness.app.sql(`UPDATE usage_requests SET at = at - interval '91 days' WHERE user_id = $1`, [user.userId]);
+    await harness.app.sql(`UPDATE usage_rollups SET bucket = bucket - interval '91 days' WHERE user_id = $1`, [user.userId]);
+    await harness.app.sql(`UPDATE usage_daily_rollups SET bucket = bucket - interval '92 days' WHERE user_id = $1`, [user.userId]);
+    const { UsageRecorder } = await import('../src/usage/usage-recorder.js');
+    expect(await harness.app.app.get(UsageRecorder).purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await harness.app.sql('SELECT 1 FROM usage_requests WHERE user_id = $1', [user.userId])).toEqual([]);
+    expect(await harness.app.sql('SELECT 1 FROM usage_rollups WHERE user_id = $1', [user.userId])).toEqual([]);
+    expect(await harness.app.sql('SELECT 1 FROM usage_daily_rollups WHERE user_id = $1', [user.userId])).toEqual([]);
+    // The owner's recent traffic stays.
+    expect((await harness.app.sql('SELECT 1 FROM usage_requests WHERE user_id = $1', [owner.userId])).length).toBe(expected.length);
+  });
+});
+
+describe(`§10 usage under a stalled database (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns({ env: { USAGE_QUEUE_MAX: '3' } });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('serves every request while the log cannot be written, drops past USAGE_QUEUE_MAX and says so in /metrics, then catches up', async () => {
+    const user = await userWithApiKey(harness);
+    const ask = () => user.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still here' }] });
+    // Warm: the API key and credential are cached, so the next requests need no database at all.
+    await ask();
+    await harness.client.get('/admin/usage/requests', user.token);
+
+    const stall = await stallUsageWrites(harness);
+    try {
+      const answers = [];
+      for (let index = 0; index < 8; index += 1) answers.push(await ask());
+      expect(answers.every((answer) => answer.choices[0]!.message.content === 'Echo: still here')).toBe(true);
+      const metrics = (await harness.client.get('/metrics')).text;
+      // One batch may be in flight (taken from the queue, blocked in the database, at most 3); the queue holds 3; the rest were dropped.
+      const dropped = Number(/uniroute_usage_records_dropped_total\{reason="queue_full"\} (\d+)/.exec(metrics)?.[1]);
+      expect(dropped).toBeGreaterThanOrEqual(8 - 3 - 3);
+      expect(dropped).toBeLessThanOrEqual(8 - 3);
+      await stall.release();
+      const written = (await harness.client.get<UsageRequestsPage>('/admin/usage/requests?limit=200', user.token)).body.requests.length;
+      expect(written).toBe(1 + 8 - dropped);
+    } finally {
+      await stall.release();
+    }
+  }, 30_000);
+});
+
+/**
+ * Makes the usage log's writes hang. PostgreSQL: another session locks the usage tables (a real stall; everything
+ * else keeps working). PGlite is a single session, so a lock there would stall the test's own queries too: the
+ * writer's statement is held in the driver instead, exactly where a stalled database would hold it.
+ */
+async function stallUsageWrites(harness: Harness): Promise<{ release(): Promise<void> }> {
+  if (harness.app.databaseUrl) {
+    const blocker = new pg.Client({ connectionString: harness.app.databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE usage_requests, usage_rollups IN ACCESS EXCLUSIVE MODE');
+    let released = false;
+    return {
+      async release() {
+        if (released) return;
+        released = true;
+        await blocker.query('COMMIT');
+        await blocker.end();
+      },
+    };
+  }
+  const dataSource = harness.app.app.get(DataSource);
+  const query = dataSource.query.bind(dataSource);
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const spy = vi.spyOn(dataSource, 'query').mockImplementation(async (text: string, ...rest: unknown[]) => {
+    if (text.includes('INSERT INTO usage_requests')) await opened;
+    return query(text, ...(rest as [unknown[]]));
+  });
+  return {
+    async release() {
+      open();
+      spy.mockRestore();
+    },
+  };
+}
