@@ -241,12 +241,52 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
       expect(JSON.stringify(byKey.body)).not.toContain('sdk');
     });
 
-    it('answers 404 for a team the caller does not administer, exactly as for one that does not exist', async () => {
+    it("a team's usage: its owner and admins see the team API keys' traffic, a member gets 403, anyone else the 404 of a team that does not exist", async () => {
+      const teamOwner = await registerUser(harness.client);
+      const created = await harness.client.post<{ id: string }>('/admin/teams', { name: 'usage team' }, teamOwner.token);
+      expect(created.status).toBe(201);
+      const teamId = created.body.id;
+      const joinAs = async (role: 'admin' | 'member') => {
+        const user = await registerUser(harness.client);
+        const invitation = await harness.client.post<{ token: string }>(`/admin/teams/${teamId}/invitations`, { email: user.email, role }, teamOwner.token);
+        expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, {}, user.token)).status).toBe(200);
+        return user;
+      };
+      const admin = await joinAs('admin');
+      const member = await joinAs('member');
+      const teamKey = await harness.client.post<{ key: string }>('/admin/api-keys', { name: 'team key', teamId }, member.token);
+      expect(teamKey.status).toBe(201);
+      for (let index = 0; index < 3; index += 1) {
+        const answer = await harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, teamKey.body.key);
+        expect(answer.status).toBe(200);
+      }
+      // The member's personal traffic (a personal key) is not the team's.
+      const personal = await harness.client.post<{ key: string }>('/admin/api-keys', { name: 'mine' }, member.token);
+      expect((await harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, personal.body.key)).status).toBe(200);
+
+      for (const reader of [teamOwner, admin]) {
+        const report = await harness.client.get<UsageReport>(`/admin/usage?groupBy=keySource&teamId=${teamId}`, reader.token);
+        expect(report.status).toBe(200);
+        expect(report.body.totals.requests).toBe(3);
+        expect(report.body.rows.map((row) => row.key)).toEqual(['server']);
+        const requests = await harness.client.get<UsageRequestsPage>(`/admin/usage/requests?teamId=${teamId}`, reader.token);
+        expect(requests.body.requests).toHaveLength(3);
+        expect(requests.body.requests.every((request) => request.teamId === teamId)).toBe(true);
+      }
+      const ownTraffic = await harness.client.get<UsageReport>('/admin/usage?groupBy=keySource', member.token);
+      expect(ownTraffic.body.totals.requests).toBe(4);
+
+      const asMember = await harness.client.get(`/admin/usage?teamId=${teamId}`, member.token);
+      expect(asMember.status).toBe(403);
       const stranger = await registerUser(harness.client);
       for (const path of ['/admin/usage', '/admin/usage/requests']) {
-        const response = await harness.client.get(`${path}?teamId=${crypto.randomUUID()}`, stranger.token);
-        expect(response.status).toBe(404);
-        expect(response.body.error).toMatchObject({ type: 'not_found_error', param: 'teamId' });
+        const theirs = await harness.client.get(`${path}?teamId=${teamId}`, stranger.token);
+        const none = await harness.client.get(`${path}?teamId=${crypto.randomUUID()}`, stranger.token);
+        expect(theirs.status).toBe(404);
+        expect(none.status).toBe(404);
+        expect(theirs.body.error.type).toBe('not_found_error');
+        expect(theirs.body).toEqual(none.body);
+        expect(theirs.text).not.toContain('usage team');
       }
     });
 

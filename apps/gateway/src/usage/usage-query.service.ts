@@ -8,6 +8,7 @@ import { USAGE_REQUESTS_DEFAULT_LIMIT } from './dto/usage.dto.js';
 import { LATENCY_BUCKET_COUNT, histogramMedian } from './latency-histogram.js';
 import { reportParams, reportSql, requestsSql, type UsageScopeColumn } from './usage-report-sql.js';
 import { NO_ID, UsageRecorder } from './usage-recorder.js';
+import { TeamsService } from '../teams/teams.service.js';
 
 /** Whose usage a query reads: the caller's own requests, or (for its admins) everything billed to a team. */
 export type UsageScope = { readonly userId: string } | { readonly teamId: string };
@@ -72,6 +73,7 @@ export class UsageQueryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recorder: UsageRecorder,
+    private readonly teams: TeamsService,
   ) {}
 
   /** The scope a caller asks for: their own, or a team's when they administer it (404 otherwise: no team is revealed). */
@@ -81,12 +83,9 @@ export class UsageQueryService {
     return { teamId };
   }
 
-  /**
-   * Team usage is for the team's owner and admins (§9, §10). Teams are being built on another branch: until the
-   * lead wires this to the teams service at merge, no caller administers any team and every teamId is a 404.
-   */
-  async assertTeamAdmin(_principal: Principal, teamId: string): Promise<void> {
-    throw new GatewayError('not_found', `No team with id '${teamId}'.`, { param: 'teamId' });
+  /** Team usage is for the team's owner and admins (§9, §10): a non-member gets the 404 every team route gives, a member a 403. */
+  async assertTeamAdmin(principal: Principal, teamId: string): Promise<void> {
+    await this.teams.requireRole(teamId, principal.userId, 'write');
   }
 
   async report(scope: UsageScope, query: { from?: string; to?: string; groupBy?: UsageGroupBy }): Promise<UsageReport> {

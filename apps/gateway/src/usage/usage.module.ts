@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { TeamsModule } from '../teams/teams.module.js';
 import { LastUsedRecorder } from './last-used.recorder.js';
 import { UsageController } from './usage.controller.js';
 import { UsageQueryService } from './usage-query.service.js';
@@ -9,5 +10,5 @@ import { UsageRecorder } from './usage-recorder.js';
  * (§10) with its reports. Every gateway route records through `UsageRecorder`; only this module reads the log.
  */
 @Global()
-@Module({ controllers: [UsageController], providers: [LastUsedRecorder, UsageRecorder, UsageQueryService], exports: [LastUsedRecorder, UsageRecorder] })
+@Module({ imports: [TeamsModule], controllers: [UsageController], providers: [LastUsedRecorder, UsageRecorder, UsageQueryService], exports: [LastUsedRecorder, UsageRecorder] })
 export class UsageModule {}
