@@ -56,6 +56,36 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, requiresAdmin: true, title: 'Users' },
   },
   {
+    path: '/settings/teams',
+    name: 'teams',
+    component: () => import('@/views/settings/Teams.vue'),
+    meta: { requiresAuth: true, title: 'Teams' },
+  },
+  // The selected team is part of the URL, so links and reloads open the same team.
+  { path: '/settings/teams/:teamId', redirect: (to) => ({ name: 'team-provider-keys', params: to.params }) },
+  {
+    path: '/settings/teams/:teamId/provider-keys',
+    name: 'team-provider-keys',
+    component: () => import('@/views/settings/ProviderKeys.vue'),
+    props: (route) => ({ teamId: String(route.params.teamId) }),
+    meta: { requiresAuth: true, title: 'Team provider keys' },
+  },
+  {
+    path: '/settings/teams/:teamId/members',
+    name: 'team-members',
+    component: () => import('@/views/settings/TeamMembers.vue'),
+    props: (route) => ({ teamId: String(route.params.teamId) }),
+    meta: { requiresAuth: true, title: 'Team members' },
+  },
+  {
+    // The link a team invitation carries (§9): accept when signed in, else sign in or register first.
+    path: '/invitations/:token',
+    name: 'team-invitation',
+    component: () => import('@/views/TeamInvitationView.vue'),
+    props: (route) => ({ token: String(route.params.token) }),
+    meta: { title: 'Team invitation' },
+  },
+  {
     path: '/settings/account',
     name: 'account',
     component: () => import('@/views/settings/Account.vue'),

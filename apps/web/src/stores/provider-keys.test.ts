@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestingPinia } from '@pinia/testing';
 import * as providerKeysApi from '@/api/provider-keys';
 import { openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import { PERSONAL_OWNER } from '@/utils/key-owner';
 import { useProviderKeysStore } from './provider-keys';
 
 vi.mock('@/api/provider-keys');
@@ -68,7 +69,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.add('anthropic', 'sk-ant-secret-wxyz', { validate: true });
 
-      expect(api.createProviderKey).toHaveBeenCalledWith({
+      expect(api.createProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, {
         provider: 'anthropic',
         apiKey: 'sk-ant-secret-wxyz',
         validate: true,
@@ -84,7 +85,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.add('openai', 'sk-test-1234');
 
-      expect(api.createProviderKey).toHaveBeenCalledWith({ provider: 'openai', apiKey: 'sk-test-1234' });
+      expect(api.createProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, { provider: 'openai', apiKey: 'sk-test-1234' });
     });
 
     it('leaves the state untouched and rethrows when the server refuses', async () => {
@@ -109,7 +110,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.replaceKey('openai', 'sk-new-zz99');
 
-      expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { apiKey: 'sk-new-zz99' });
+      expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { apiKey: 'sk-new-zz99' });
       expect(sut.keys).toEqual([replaced]);
     });
 
@@ -120,7 +121,7 @@ describe('useProviderKeysStore', () => {
 
       await expect(sut.replaceKey('openai', 'sk-bad-0000', { validate: true })).rejects.toThrow();
 
-      expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { apiKey: 'sk-bad-0000', validate: true });
+      expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { apiKey: 'sk-bad-0000', validate: true });
       expect(sut.keys).toEqual([providerKeyView()]);
     });
   });
@@ -137,7 +138,7 @@ describe('useProviderKeysStore', () => {
 
       resolveUpdate(providerKeyView({ isActive: false }));
       await pending;
-      expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { isActive: false });
+      expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { isActive: false });
       expect(sut.keyFor('openai')?.isActive).toBe(false);
     });
 
@@ -160,7 +161,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.remove('openai');
 
-      expect(api.deleteProviderKey).toHaveBeenCalledWith('openai');
+      expect(api.deleteProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai');
       expect(sut.keys.map((key) => key.provider)).toEqual(['google']);
       expect(api.listProviderStatuses).toHaveBeenCalled();
     });
