@@ -47,6 +47,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/settings/api-keys',
     name: 'api-keys',
     component: () => import('@/views/settings/ApiKeys.vue'),
+    props: (route) => ({ team: typeof route.query.team === 'string' ? route.query.team : null }),
     meta: { requiresAuth: true, title: 'API keys' },
   },
   {
