@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestingPinia } from '@pinia/testing';
 import * as providerKeysApi from '@/api/provider-keys';
-import { openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
-import { PERSONAL_OWNER } from '@/utils/key-owner';
+import { deferred, openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import { PERSONAL_OWNER, teamOwner } from '@/utils/key-owner';
+import type { ProviderKeyView } from '@uniroute/shared';
 import { useProviderKeysStore } from './provider-keys';
 
 vi.mock('@/api/provider-keys');
@@ -223,5 +224,51 @@ describe('useProviderKeysStore', () => {
     expect(sut.keys).toEqual([]);
     expect(sut.statuses).toEqual([]);
     expect(sut.loaded).toBe(false);
+  });
+
+  describe('owners', () => {
+    it("useOwner switches to a team's keys and forgets the previous owner's", async () => {
+      const sut = createSut();
+      api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+      await sut.hydrate();
+
+      sut.useOwner(teamOwner('team-1'));
+
+      expect(sut.keys).toEqual([]);
+      expect(sut.loaded).toBe(false);
+      api.listProviderKeys.mockResolvedValue([providerKeyView({ provider: 'anthropic' })]);
+      api.testProviderKey.mockResolvedValue({ ok: true, provider: 'anthropic', latencyMs: 5, status: 200, message: 'OK' });
+      await sut.hydrate();
+      await sut.test('anthropic');
+      expect(api.listProviderKeys).toHaveBeenLastCalledWith(teamOwner('team-1'));
+      expect(api.testProviderKey).toHaveBeenCalledWith(teamOwner('team-1'), 'anthropic');
+    });
+
+    it("drops an answer that arrives after the page moved to another owner", async () => {
+      const sut = createSut();
+      const personal = deferred<ProviderKeyView[]>();
+      api.listProviderKeys.mockReturnValueOnce(personal.promise);
+      const loading = sut.hydrate();
+
+      sut.useOwner(teamOwner('team-1'));
+      personal.resolve([providerKeyView({ last4: 'mine' })]);
+      await loading;
+
+      expect(sut.keys).toEqual([]);
+    });
+
+    it('a 404 for a team is "not found"; for the user it is only an error', async () => {
+      const sut = createSut();
+      sut.useOwner(teamOwner('team-1'));
+      api.listProviderKeys.mockRejectedValue(openAIError(404, 'Team not found.'));
+
+      await sut.hydrate();
+      expect(sut.notFound).toBe(true);
+
+      sut.useOwner(PERSONAL_OWNER);
+      await sut.hydrate();
+      expect(sut.notFound).toBe(false);
+      expect(sut.error).toBe('Team not found.');
+    });
   });
 });
