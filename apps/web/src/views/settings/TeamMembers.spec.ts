@@ -6,6 +6,7 @@ import type { TeamRole } from '@uniroute/shared';
 import * as teamsApi from '@/api/teams';
 import { writeSession } from '@/api/session';
 import { useTeamMembersStore } from '@/stores/team-members';
+import { useTeamsStore } from '@/stores/teams';
 import { openAIError, teamMemberView, teamView } from '@/testing/fixtures';
 import TeamMembers from './TeamMembers.vue';
 
@@ -143,6 +144,7 @@ describe('TeamMembers', () => {
 
     expect(has(sut, 'team-not-found')).toBe(true);
     expect(has(sut, 'team-members-list')).toBe(false);
+    expect(useTeamsStore().byId('team-1'), 'the switcher no longer lists it').toBeNull();
   });
 
   describe('inviting', () => {
