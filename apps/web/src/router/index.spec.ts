@@ -86,6 +86,13 @@ describe('createAppRouter', () => {
     expect(sut.currentRoute.value.params.token).toBe('tinv_abc');
   });
 
+  it("takes the gateway's link form /settings/teams?invitation=… to the invitation page, signed out too", async () => {
+    await sut.push('/settings/teams?invitation=tinv_abc');
+
+    expect(sut.currentRoute.value.name).toBe('team-invitation');
+    expect(sut.currentRoute.value.params.token).toBe('tinv_abc');
+  });
+
   it('shows the not-found page for unknown paths', async () => {
     await sut.push('/no/such/page');
 

@@ -109,6 +109,11 @@ export function createAppRouter(options: { pinia: Pinia; history?: RouterHistory
   });
 
   router.beforeEach(async (to) => {
+    // The gateway builds team invitation links as `/settings/teams?invitation=<token>`: the invitation page
+    // takes them, signed in or not (it offers to log in or register before accepting).
+    if (to.name === 'teams' && typeof to.query.invitation === 'string' && to.query.invitation.trim()) {
+      return { name: 'team-invitation', params: { token: to.query.invitation.trim() }, replace: true };
+    }
     const auth = useAuthStore(options.pinia);
     if (auth.isAuthenticated && auth.hasExpired()) auth.clearSession();
 
