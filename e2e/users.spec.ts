@@ -91,7 +91,7 @@ test('an admin invites a user, who registers from the link in their own browser'
   await adminPage.getByLabel('Email (optional)').fill(invitee.email);
   await adminPage.getByLabel('Expires after').selectOption({ label: '7 days' });
   await adminPage.getByRole('button', { name: 'Create invitation link' }).click();
-  const link = adminPage.getByTestId('new-invitation-url');
+  const link = adminPage.getByTestId('new-invitation-value');
   await expect(link).toHaveText(new RegExp(`^${escapeRegExp(gateway.url)}/register\\?invitation=[^&\\s]+$`));
   invitationUrl = (await link.textContent()) ?? '';
   await adminPage.getByRole('button', { name: 'Copy link' }).click();

@@ -3,7 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createTestingPinia } from '@pinia/testing';
 import type { AuditEventView } from '@uniroute/shared';
 import * as auditApi from '@/api/audit';
-import { openAIError } from '@/testing/fixtures';
+import { openAIError, teamView } from '@/testing/fixtures';
 import AuditActivity from './AuditActivity.vue';
 
 vi.mock('@/api/audit');
@@ -71,5 +71,31 @@ describe('AuditActivity', () => {
     await flushPromises();
     expect(sut.find('[data-testid="audit-error"]').exists()).toBe(false);
     expect(sut.get('[data-testid="audit-empty"]').text()).toBe('Nothing yet.');
+  });
+
+  it('names the team of a team event, or says "a team" for one no longer listed', async () => {
+    api.listAuditEvents.mockResolvedValue({
+      events: [
+        event('t2', { action: 'team.member_role_changed', provider: undefined, teamId: 'team-1', detail: { from: 'member', to: 'admin' } }),
+        event('t1', { action: 'provider_key.created', provider: 'anthropic', teamId: 'gone' }),
+      ],
+      next: null,
+    });
+    wrapper = mount(AuditActivity, {
+      global: {
+        plugins: [
+          createTestingPinia({
+            stubActions: false,
+            createSpy: vi.fn,
+            initialState: { teams: { teams: [teamView({ id: 'team-1', name: 'Platform' })], loaded: true } },
+          }),
+        ],
+      },
+    });
+    await flushPromises();
+
+    const items = wrapper.findAll('[data-testid="audit-event"]').map((item) => item.text());
+    expect(items[0]).toMatch(/Member role changed · Platform: member → admin/);
+    expect(items[1]).toMatch(/Key added · a team · Anthropic/);
   });
 });

@@ -6,6 +6,7 @@ import * as providerKeysApi from '@/api/provider-keys';
 import { describeCoverage } from '@/composables/useProviderKeys';
 import { useProviderKeysStore } from '@/stores/provider-keys';
 import { openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import { PERSONAL_OWNER } from '@/utils/key-owner';
 import ProviderKeyCard from './ProviderKeyCard.vue';
 
 vi.mock('@/api/provider-keys');
@@ -52,7 +53,7 @@ describe('ProviderKeyCard (§8)', () => {
     expect((select.element as HTMLSelectElement).value).toBe('byok_then_server');
     await select.setValue('byok_only');
     await flushPromises();
-    expect(api.setFallbackPolicy).toHaveBeenCalledWith('openai', 'byok_only');
+    expect(api.setFallbackPolicy).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', 'byok_only');
     expect(find(sut, 'provider-fallback-openai').text()).toMatch(/never uses the server's key/);
   });
 

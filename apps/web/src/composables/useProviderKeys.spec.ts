@@ -42,4 +42,12 @@ describe(describeCoverage.name, () => {
   it('stays neutral when the statuses are unknown', () => {
     expect(describeCoverage('google', null, null)).toMatchObject({ kind: 'unknown', tone: 'neutral' });
   });
+
+  it("speaks of the team's key and policy on a team's page", () => {
+    expect(describeCoverage('openai', providerKeyView(), withServerKey, 'team').message).toBe("The team's key is used for OpenAI requests.");
+    expect(describeCoverage('openai', null, { ...noServerKey, fallbackPolicy: 'byok_only' }, 'team').message).toBe(
+      "No key: the team's policy never uses the server's key, so requests to OpenAI will fail.",
+    );
+    expect(describeCoverage('openai', providerKeyView({ usable: false }), withServerKey, 'team').message).toContain('until it is replaced');
+  });
 });

@@ -11,6 +11,7 @@ import {
   type ProviderStatus,
 } from '@uniroute/shared';
 import { useProviderKeysStore } from '@/stores/provider-keys';
+import type { KeyOwner } from '@/utils/key-owner';
 
 /** How a tone maps onto the design system's badge/alert variants. */
 export type Tone = 'success' | 'neutral' | 'warning' | 'danger';
@@ -62,54 +63,79 @@ export const HEALTH_LABELS: Readonly<Record<KeyHealth, { text: string; tone: Ton
   quota_exhausted: { text: 'Out of credit', tone: 'danger' },
 };
 
-/** The policy choices, in the words the selector shows. */
-export const POLICY_LABELS: Readonly<Record<FallbackPolicy, string>> = {
-  byok_only: 'Only my key (never the server key)',
-  byok_then_server: 'My key, else the server key',
-  server_only: 'Always the server key',
+/** Whose keys a page shows, for its wording: the user's own, or a team's (§9). */
+export type KeysOwnerKind = 'user' | 'team';
+
+/** The policy choices, in the words the selector shows, per owner. */
+export const POLICY_LABELS: Readonly<Record<KeysOwnerKind, Readonly<Record<FallbackPolicy, string>>>> = {
+  user: {
+    byok_only: 'Only my key (never the server key)',
+    byok_then_server: 'My key, else the server key',
+    server_only: 'Always the server key',
+  },
+  team: {
+    byok_only: "Only the team's key (never the server key)",
+    byok_then_server: "The team's key, else the server key",
+    server_only: 'Always the server key',
+  },
 };
 
+/** The few words that differ between one's own keys and a team's. */
+const WORDING: Readonly<Record<KeysOwnerKind, { key: string; policy: string; ownKey: string; fixed: string }>> = {
+  user: { key: 'your key', policy: 'your policy', ownKey: 'your own key', fixed: 'you replace it' },
+  team: { key: "the team's key", policy: "the team's policy", ownKey: 'a team key', fixed: 'it is replaced' },
+};
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /**
- * Says which key the gateway uses for a provider. Mirrors the gateway's resolution (CONTRACT §5, §8):
- * the policy, then the user's active key unless its health skips it, else the server's key if the
+ * Says which key the gateway uses for a provider. Mirrors the gateway's resolution (CONTRACT §5, §8, §9):
+ * the policy, then the owner's active key unless its health skips it, else the server's key if the
  * policy and the operator allow it, else fail. Computed locally so the line changes at once.
+ * For a team, "requests" are those made with the team's API keys.
  */
 export function describeCoverage(
   provider: ProviderId,
   key: ProviderKeyView | null,
   status: ProviderStatus | null,
+  owner: KeysOwnerKind = 'user',
 ): ProviderCoverage {
   const label = PROVIDER_LABELS[provider];
+  const words = WORDING[owner];
+  const Key = capitalize(words.key);
+  const Policy = capitalize(words.policy);
   const policy = key?.fallbackPolicy ?? status?.fallbackPolicy ?? DEFAULT_FALLBACK_POLICY;
   const serverAvailable = status ? status.serverKeyConfigured && status.fallbackAllowed : null;
   if (policy === 'server_only') {
     return serverAvailable === false
-      ? { kind: 'no-key', tone: 'warning', message: `Your policy uses only the server's key, and this gateway has none to share: requests to ${label} will fail.` }
-      : { kind: 'server-key', tone: 'neutral', message: `Your policy: requests to ${label} use the server's key.` };
+      ? { kind: 'no-key', tone: 'warning', message: `${Policy} uses only the server's key, and this gateway has none to share: requests to ${label} will fail.` }
+      : { kind: 'server-key', tone: 'neutral', message: `${Policy}: requests to ${label} use the server's key.` };
   }
   if (key?.isActive && key.usable && isKeySkipped(key)) {
     const why = HEALTH_LABELS[key.health].text.toLowerCase();
     if (policy === 'byok_only' || serverAvailable === false) {
-      return { kind: 'user-key-rejected', tone: 'danger', message: `Your key is skipped (${why}) — requests to ${label} will fail until it is fixed.` };
+      return { kind: 'user-key-rejected', tone: 'danger', message: `${Key} is skipped (${why}) — requests to ${label} will fail until it is fixed.` };
     }
-    return { kind: 'user-key-skipped', tone: 'warning', message: `Your key is skipped (${why}) — requests use the server's key meanwhile.` };
+    return { kind: 'user-key-skipped', tone: 'warning', message: `${Key} is skipped (${why}) — requests use the server's key meanwhile.` };
   }
   if (key?.isActive) {
     if (!key.usable) {
       return {
         kind: 'user-key-unusable',
         tone: 'danger',
-        message: `Your key can no longer be decrypted — requests to ${label} will fail until you replace it.`,
+        message: `${Key} can no longer be decrypted — requests to ${label} will fail until ${words.fixed}.`,
       };
     }
     if (key.lastTestOk === false) {
       return {
         kind: 'user-key-rejected',
         tone: 'danger',
-        message: `Your key is used, but ${label} rejected it — requests will fail until you replace it.`,
+        message: `${Key} is used, but ${label} rejected it — requests will fail until ${words.fixed}.`,
       };
     }
-    return { kind: 'user-key', tone: 'success', message: `Your key is used for ${label} requests.` };
+    return { kind: 'user-key', tone: 'success', message: `${Key} is used for ${label} requests.` };
   }
 
   const prefix = key ? 'Key inactive' : 'No key';
@@ -118,12 +144,12 @@ export function describeCoverage(
       kind: 'unknown',
       tone: 'neutral',
       message: key
-        ? `${prefix}: turn it on to use your own key for ${label}.`
-        : `${prefix}: add one to use your own key for ${label}.`,
+        ? `${prefix}: turn it on to use ${words.ownKey} for ${label}.`
+        : `${prefix}: add one to use ${words.ownKey} for ${label}.`,
     };
   }
   if (policy === 'byok_only') {
-    return { kind: 'no-key', tone: 'warning', message: `${prefix}: your policy never uses the server's key, so requests to ${label} will fail.` };
+    return { kind: 'no-key', tone: 'warning', message: `${prefix}: ${words.policy} never uses the server's key, so requests to ${label} will fail.` };
   }
   if (status.serverKeyConfigured && status.fallbackAllowed) {
     return { kind: 'server-key', tone: 'neutral', message: `${prefix}: requests use the server's key.` };
@@ -139,15 +165,17 @@ export function describeCoverage(
 
 /** The provider-keys page's view of the store: one card model per provider, in display order. */
 export function useProviderKeys(): {
+  owner: ComputedRef<KeyOwner>;
   cards: ComputedRef<ProviderCardModel[]>;
   loading: ComputedRef<boolean>;
   loaded: ComputedRef<boolean>;
   error: ComputedRef<string | null>;
   statusesError: ComputedRef<string | null>;
+  notFound: ComputedRef<boolean>;
   load: () => Promise<void>;
 } {
   const store = useProviderKeysStore();
-  const { keys, statuses, loading, loaded, error, statusesError } = storeToRefs(store);
+  const { owner, keys, statuses, loading, loaded, error, statusesError, notFound } = storeToRefs(store);
 
   const cards = computed<ProviderCardModel[]>(() =>
     PROVIDER_IDS.map((provider) => {
@@ -158,18 +186,20 @@ export function useProviderKeys(): {
         label: PROVIDER_LABELS[provider],
         key,
         status,
-        coverage: describeCoverage(provider, key, status),
+        coverage: describeCoverage(provider, key, status, owner.value.kind),
         consoleUrl: PROVIDER_CONSOLE_URLS[provider],
       };
     }),
   );
 
   return {
+    owner: computed(() => owner.value),
     cards,
     loading: computed(() => loading.value),
     loaded: computed(() => loaded.value),
     error: computed(() => error.value),
     statusesError: computed(() => statusesError.value),
+    notFound: computed(() => notFound.value),
     load: () => store.hydrate(),
   };
 }

@@ -61,6 +61,38 @@ describe('createAppRouter', () => {
     expect(sut.currentRoute.value.name).toBe('provider-keys');
   });
 
+  it('puts the selected team in the URL: a team page reloads on the same team', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+
+    await sut.push('/settings/teams/team-1');
+    expect(sut.currentRoute.value.name).toBe('team-provider-keys');
+    expect(sut.currentRoute.value.params.teamId).toBe('team-1');
+
+    await sut.push('/settings/teams/team-1/members');
+    expect(sut.currentRoute.value.name).toBe('team-members');
+  });
+
+  it('sends a signed-out visitor of a team page to login and back', async () => {
+    await sut.push('/settings/teams/team-1/members');
+
+    expect(sut.currentRoute.value.name).toBe('login');
+    expect(sut.currentRoute.value.query.redirect).toBe('/settings/teams/team-1/members');
+  });
+
+  it('opens an invitation link signed out too (the page offers to log in or register)', async () => {
+    await sut.push('/invitations/tinv_abc');
+
+    expect(sut.currentRoute.value.name).toBe('team-invitation');
+    expect(sut.currentRoute.value.params.token).toBe('tinv_abc');
+  });
+
+  it("takes the gateway's link form /settings/teams?invitation=… to the invitation page, signed out too", async () => {
+    await sut.push('/settings/teams?invitation=tinv_abc');
+
+    expect(sut.currentRoute.value.name).toBe('team-invitation');
+    expect(sut.currentRoute.value.params.token).toBe('tinv_abc');
+  });
+
   it('shows the not-found page for unknown paths', async () => {
     await sut.push('/no/such/page');
 

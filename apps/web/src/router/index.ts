@@ -47,6 +47,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/settings/api-keys',
     name: 'api-keys',
     component: () => import('@/views/settings/ApiKeys.vue'),
+    props: (route) => ({ team: typeof route.query.team === 'string' ? route.query.team : null }),
     meta: { requiresAuth: true, title: 'API keys' },
   },
   {
@@ -54,6 +55,36 @@ export const routes: RouteRecordRaw[] = [
     name: 'users',
     component: () => import('@/views/settings/Users.vue'),
     meta: { requiresAuth: true, requiresAdmin: true, title: 'Users' },
+  },
+  {
+    path: '/settings/teams',
+    name: 'teams',
+    component: () => import('@/views/settings/Teams.vue'),
+    meta: { requiresAuth: true, title: 'Teams' },
+  },
+  // The selected team is part of the URL, so links and reloads open the same team.
+  { path: '/settings/teams/:teamId', redirect: (to) => ({ name: 'team-provider-keys', params: to.params }) },
+  {
+    path: '/settings/teams/:teamId/provider-keys',
+    name: 'team-provider-keys',
+    component: () => import('@/views/settings/ProviderKeys.vue'),
+    props: (route) => ({ teamId: String(route.params.teamId) }),
+    meta: { requiresAuth: true, title: 'Team provider keys' },
+  },
+  {
+    path: '/settings/teams/:teamId/members',
+    name: 'team-members',
+    component: () => import('@/views/settings/TeamMembers.vue'),
+    props: (route) => ({ teamId: String(route.params.teamId) }),
+    meta: { requiresAuth: true, title: 'Team members' },
+  },
+  {
+    // The link a team invitation carries (§9): accept when signed in, else sign in or register first.
+    path: '/invitations/:token',
+    name: 'team-invitation',
+    component: () => import('@/views/TeamInvitationView.vue'),
+    props: (route) => ({ token: String(route.params.token) }),
+    meta: { title: 'Team invitation' },
   },
   {
     path: '/settings/account',
@@ -78,6 +109,11 @@ export function createAppRouter(options: { pinia: Pinia; history?: RouterHistory
   });
 
   router.beforeEach(async (to) => {
+    // The gateway builds team invitation links as `/settings/teams?invitation=<token>`: the invitation page
+    // takes them, signed in or not (it offers to log in or register before accepting).
+    if (to.name === 'teams' && typeof to.query.invitation === 'string' && to.query.invitation.trim()) {
+      return { name: 'team-invitation', params: { token: to.query.invitation.trim() }, replace: true };
+    }
     const auth = useAuthStore(options.pinia);
     if (auth.isAuthenticated && auth.hasExpired()) auth.clearSession();
 

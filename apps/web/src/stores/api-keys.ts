@@ -40,8 +40,9 @@ export const useApiKeysStore = defineStore('api-keys', {
       this.$reset();
     },
 
-    async create(name: string): Promise<CreatedApiKey> {
-      const created = await apiKeysApi.createApiKey({ name });
+    /** A personal key, or with `teamId` a team API key: its requests use the team's provider keys (§9). */
+    async create(name: string, teamId: string | null = null): Promise<CreatedApiKey> {
+      const created = await apiKeysApi.createApiKey(teamId ? { name, teamId } : { name });
       const view: ApiKeyView = {
         id: created.id,
         name: created.name,

@@ -6,6 +6,8 @@ import { useAdminUsersStore } from './admin-users';
 import { useApiKeysStore } from './api-keys';
 import { useAuditStore } from './audit';
 import { useProviderKeysStore } from './provider-keys';
+import { useTeamMembersStore } from './team-members';
+import { useTeamsStore } from './teams';
 
 interface AuthState {
   accessToken: string | null;
@@ -72,6 +74,8 @@ export const useAuthStore = defineStore('auth', {
       useApiKeysStore().dehydrate();
       useAdminUsersStore().dehydrate();
       useAuditStore().dehydrate();
+      useTeamsStore().dehydrate();
+      useTeamMembersStore().dehydrate();
     },
 
     /**

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestingPinia } from '@pinia/testing';
 import * as providerKeysApi from '@/api/provider-keys';
-import { openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import { deferred, openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import { PERSONAL_OWNER, teamOwner } from '@/utils/key-owner';
+import type { ProviderKeyView } from '@uniroute/shared';
 import { useProviderKeysStore } from './provider-keys';
 
 vi.mock('@/api/provider-keys');
@@ -68,7 +70,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.add('anthropic', 'sk-ant-secret-wxyz', { validate: true });
 
-      expect(api.createProviderKey).toHaveBeenCalledWith({
+      expect(api.createProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, {
         provider: 'anthropic',
         apiKey: 'sk-ant-secret-wxyz',
         validate: true,
@@ -84,7 +86,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.add('openai', 'sk-test-1234');
 
-      expect(api.createProviderKey).toHaveBeenCalledWith({ provider: 'openai', apiKey: 'sk-test-1234' });
+      expect(api.createProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, { provider: 'openai', apiKey: 'sk-test-1234' });
     });
 
     it('leaves the state untouched and rethrows when the server refuses', async () => {
@@ -109,7 +111,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.replaceKey('openai', 'sk-new-zz99');
 
-      expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { apiKey: 'sk-new-zz99' });
+      expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { apiKey: 'sk-new-zz99' });
       expect(sut.keys).toEqual([replaced]);
     });
 
@@ -120,7 +122,7 @@ describe('useProviderKeysStore', () => {
 
       await expect(sut.replaceKey('openai', 'sk-bad-0000', { validate: true })).rejects.toThrow();
 
-      expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { apiKey: 'sk-bad-0000', validate: true });
+      expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { apiKey: 'sk-bad-0000', validate: true });
       expect(sut.keys).toEqual([providerKeyView()]);
     });
   });
@@ -137,7 +139,7 @@ describe('useProviderKeysStore', () => {
 
       resolveUpdate(providerKeyView({ isActive: false }));
       await pending;
-      expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { isActive: false });
+      expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { isActive: false });
       expect(sut.keyFor('openai')?.isActive).toBe(false);
     });
 
@@ -160,7 +162,7 @@ describe('useProviderKeysStore', () => {
 
       await sut.remove('openai');
 
-      expect(api.deleteProviderKey).toHaveBeenCalledWith('openai');
+      expect(api.deleteProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai');
       expect(sut.keys.map((key) => key.provider)).toEqual(['google']);
       expect(api.listProviderStatuses).toHaveBeenCalled();
     });
@@ -222,5 +224,51 @@ describe('useProviderKeysStore', () => {
     expect(sut.keys).toEqual([]);
     expect(sut.statuses).toEqual([]);
     expect(sut.loaded).toBe(false);
+  });
+
+  describe('owners', () => {
+    it("useOwner switches to a team's keys and forgets the previous owner's", async () => {
+      const sut = createSut();
+      api.listProviderKeys.mockResolvedValue([providerKeyView()]);
+      await sut.hydrate();
+
+      sut.useOwner(teamOwner('team-1'));
+
+      expect(sut.keys).toEqual([]);
+      expect(sut.loaded).toBe(false);
+      api.listProviderKeys.mockResolvedValue([providerKeyView({ provider: 'anthropic' })]);
+      api.testProviderKey.mockResolvedValue({ ok: true, provider: 'anthropic', latencyMs: 5, status: 200, message: 'OK' });
+      await sut.hydrate();
+      await sut.test('anthropic');
+      expect(api.listProviderKeys).toHaveBeenLastCalledWith(teamOwner('team-1'));
+      expect(api.testProviderKey).toHaveBeenCalledWith(teamOwner('team-1'), 'anthropic');
+    });
+
+    it("drops an answer that arrives after the page moved to another owner", async () => {
+      const sut = createSut();
+      const personal = deferred<ProviderKeyView[]>();
+      api.listProviderKeys.mockReturnValueOnce(personal.promise);
+      const loading = sut.hydrate();
+
+      sut.useOwner(teamOwner('team-1'));
+      personal.resolve([providerKeyView({ last4: 'mine' })]);
+      await loading;
+
+      expect(sut.keys).toEqual([]);
+    });
+
+    it('a 404 for a team is "not found"; for the user it is only an error', async () => {
+      const sut = createSut();
+      sut.useOwner(teamOwner('team-1'));
+      api.listProviderKeys.mockRejectedValue(openAIError(404, 'Team not found.'));
+
+      await sut.hydrate();
+      expect(sut.notFound).toBe(true);
+
+      sut.useOwner(PERSONAL_OWNER);
+      await sut.hydrate();
+      expect(sut.notFound).toBe(false);
+      expect(sut.error).toBe('Team not found.');
+    });
   });
 });

@@ -9,6 +9,8 @@ import {
   type ProviderId,
   type ProviderKeyView,
   type ProviderStatus,
+  type TeamMemberView,
+  type TeamView,
 } from '@uniroute/shared';
 
 /** Test data builders shared by the web specs (not shipped: nothing in the app imports this). */
@@ -116,4 +118,25 @@ export function deferred<T>(): {
     reject = rejectPromise;
   });
   return { promise, resolve, reject };
+}
+
+export function teamView(overrides: Partial<TeamView> = {}): TeamView {
+  return {
+    id: 'team-1',
+    name: 'Platform',
+    role: 'owner',
+    memberCount: 2,
+    createdAt: '2025-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function teamMemberView(overrides: Partial<TeamMemberView> = {}): TeamMemberView {
+  return {
+    userId: 'user-2',
+    email: 'bob@example.com',
+    role: 'member',
+    joinedAt: '2025-01-03T10:00:00.000Z',
+    ...overrides,
+  };
 }

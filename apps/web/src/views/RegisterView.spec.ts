@@ -4,11 +4,13 @@ import { createTestingPinia } from '@pinia/testing';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { RegistrationInfo } from '@uniroute/shared';
 import * as authApi from '@/api/auth';
+import * as teamsApi from '@/api/teams';
 import { SESSION_STORAGE_KEY } from '@/api/session';
 import { openAIError } from '@/testing/fixtures';
 import RegisterView from './RegisterView.vue';
 
 vi.mock('@/api/auth');
+vi.mock('@/api/teams');
 
 const api = vi.mocked(authApi);
 const user = { id: 'u2', email: 'bob@example.com', role: 'user' as const, createdAt: '2025-01-01T00:00:00.000Z' };
@@ -25,6 +27,8 @@ async function mountSut(path: string, info: RegistrationInfo | Error): Promise<{
       { path: '/register', name: 'register', component: RegisterView },
       { path: '/login', name: 'login', component: Blank },
       { path: '/settings/provider-keys', name: 'provider-keys', component: Blank },
+      { path: '/settings/teams/:teamId/provider-keys', name: 'team-provider-keys', component: Blank },
+      { path: '/invitations/:token', name: 'team-invitation', component: Blank },
     ],
   });
   await router.push(path);
@@ -50,6 +54,7 @@ describe('RegisterView', () => {
   beforeEach(() => {
     vi.resetAllMocks();
     localStorage.clear();
+    vi.mocked(teamsApi).listTeams.mockResolvedValue([]);
   });
 
   afterEach(() => wrapper?.unmount());
@@ -89,6 +94,35 @@ describe('RegisterView', () => {
     expect(api.register).toHaveBeenCalledWith({ email: 'bob@example.com', password: 'correct horse', invitation: 'inv_token_123' });
     expect(router.currentRoute.value.name).toBe('provider-keys');
     expect(localStorage.getItem(SESSION_STORAGE_KEY)).toContain('jwt');
+  });
+
+  it('opens the team a team invitation made the new account a member of', async () => {
+    api.register.mockResolvedValue({ user, accessToken: 'jwt', expiresIn: 3600 });
+    vi.mocked(teamsApi).listTeams.mockResolvedValue([
+      { id: 'team-7', name: 'Platform', role: 'member', memberCount: 3, createdAt: '2025-01-01T00:00:00.000Z' },
+    ]);
+    const { sut, router } = await mountSut('/register?invitation=team_token&redirect=/invitations/team_token', {
+      mode: 'invite',
+      firstAccount: false,
+    });
+
+    await submit(sut);
+
+    expect(api.register).toHaveBeenCalledWith({ email: 'bob@example.com', password: 'correct horse', invitation: 'team_token' });
+    expect(router.currentRoute.value.fullPath).toBe('/settings/teams/team-7/provider-keys');
+  });
+
+  it('comes back to the invitation page to accept when registering did not join the team (open registration)', async () => {
+    api.register.mockResolvedValue({ user, accessToken: 'jwt', expiresIn: 3600 });
+    vi.mocked(teamsApi).listTeams.mockResolvedValue([]);
+    const { sut, router } = await mountSut('/register?invitation=team_token&redirect=/invitations/team_token', {
+      mode: 'open',
+      firstAccount: false,
+    });
+
+    await submit(sut);
+
+    expect(router.currentRoute.value.fullPath).toBe('/invitations/team_token');
   });
 
   it('sends no invitation when registration is open', async () => {

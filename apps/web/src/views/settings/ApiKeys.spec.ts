@@ -2,18 +2,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createTestingPinia } from '@pinia/testing';
 import * as apiKeysApi from '@/api/api-keys';
-import { apiKeyView, openAIError } from '@/testing/fixtures';
+import * as teamsApi from '@/api/teams';
+import { apiKeyView, openAIError, teamView } from '@/testing/fixtures';
 import ApiKeys from './ApiKeys.vue';
 
 vi.mock('@/api/api-keys');
+vi.mock('@/api/teams');
 
 const api = vi.mocked(apiKeysApi);
 const SECRET = 'ur_9xQ2vL0pSecretPart';
 
 let wrapper: VueWrapper | undefined;
 
-async function mountSut(): Promise<VueWrapper> {
+async function mountSut(props: { team?: string | null } = {}): Promise<VueWrapper> {
   wrapper = mount(ApiKeys, {
+    props,
     attachTo: document.body,
     global: { plugins: [createTestingPinia({ stubActions: false, createSpy: vi.fn })] },
   });
@@ -33,6 +36,7 @@ describe('ApiKeys', () => {
   beforeEach(() => {
     vi.resetAllMocks();
     api.listApiKeys.mockResolvedValue([]);
+    vi.mocked(teamsApi).listTeams.mockResolvedValue([]);
   });
 
   afterEach(() => {
@@ -137,6 +141,66 @@ describe('ApiKeys', () => {
     await flushPromises();
 
     expect(byTestId(sut, 'api-key-create-error').text()).toBe('name must be shorter than or equal to 100 characters');
+  });
+
+  describe('team keys', () => {
+    beforeEach(() => {
+      vi.mocked(teamsApi).listTeams.mockResolvedValue([teamView({ id: 't1', name: 'Platform', role: 'member' })]);
+    });
+
+    it('offers no choice to a user without teams', async () => {
+      vi.mocked(teamsApi).listTeams.mockResolvedValue([]);
+      const sut = await mountSut();
+
+      expect(has(sut, 'api-key-team-select')).toBe(false);
+    });
+
+    it('creates a key that bills a team when the team is chosen', async () => {
+      api.createApiKey.mockResolvedValue({ id: 'n', name: 'ci', key: SECRET, prefix: 'ur_9x', createdAt: '', teamId: 't1' });
+      const sut = await mountSut();
+      const select = byTestId(sut, 'api-key-team-select');
+      expect(select.findAll('option').map((option) => option.text())).toEqual(['Personal (your own keys)', 'Platform (team)']);
+
+      await select.setValue('t1');
+      await byTestId(sut, 'api-key-name-input').setValue('ci');
+      await byTestId(sut, 'api-key-create-form').trigger('submit');
+      await flushPromises();
+
+      expect(api.createApiKey).toHaveBeenCalledWith({ name: 'ci', teamId: 't1' });
+      expect(byTestId(sut, 'new-api-key-team').text()).toContain('provider keys of Platform');
+      expect(byTestId(sut, 'api-key-team').text()).toBe('Platform');
+    });
+
+    it('preselects the team the page was opened from, and creates personal keys without a teamId', async () => {
+      api.createApiKey.mockResolvedValue({ id: 'n', name: 'ci', key: SECRET, prefix: 'ur_9x', createdAt: '', teamId: null });
+      const sut = await mountSut({ team: 't1' });
+      const select = byTestId(sut, 'api-key-team-select');
+      expect((select.element as HTMLSelectElement).value).toBe('t1');
+
+      await select.setValue('');
+      await byTestId(sut, 'api-key-name-input').setValue('ci');
+      await byTestId(sut, 'api-key-create-form').trigger('submit');
+      await flushPromises();
+
+      expect(api.createApiKey).toHaveBeenCalledWith({ name: 'ci' });
+    });
+
+    it('ignores a preselected team the user is not in', async () => {
+      const sut = await mountSut({ team: 'not-mine' });
+
+      expect((byTestId(sut, 'api-key-team-select').element as HTMLSelectElement).value).toBe('');
+    });
+
+    it('shows which team each key bills', async () => {
+      api.listApiKeys.mockResolvedValue([
+        apiKeyView({ id: 'a', name: 'mine' }),
+        apiKeyView({ id: 'b', name: 'shared', teamId: 't1' }),
+        apiKeyView({ id: 'c', name: 'old', teamId: 'left-team', revokedAt: '2025-01-05T00:00:00.000Z' }),
+      ]);
+      const sut = await mountSut();
+
+      expect(sut.findAll('[data-testid="api-key-team"]').map((cell) => cell.text())).toEqual(['Personal', 'Platform', 'A team you left']);
+    });
   });
 
   describe('revoke', () => {

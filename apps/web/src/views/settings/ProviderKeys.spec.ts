@@ -5,6 +5,7 @@ import type { ProviderKeyView } from '@uniroute/shared';
 import * as auditApi from '@/api/audit';
 import * as providerKeysApi from '@/api/provider-keys';
 import { deferred, openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import { PERSONAL_OWNER } from '@/utils/key-owner';
 import ProviderKeys from './ProviderKeys.vue';
 
 vi.mock('@/api/provider-keys');
@@ -117,7 +118,7 @@ describe('ProviderKeys', () => {
     expect(input.attributes('autocomplete')).toBe('off');
     await typeKeyAndSave(sut, 'openai', `  ${PLAINTEXT}\n`, true);
 
-    expect(api.createProviderKey).toHaveBeenCalledWith({ provider: 'openai', apiKey: PLAINTEXT, validate: true });
+    expect(api.createProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, { provider: 'openai', apiKey: PLAINTEXT, validate: true });
     // Cleared as soon as the request is on its way.
     expect((input.element as HTMLInputElement).value).toBe('');
     expect(byTestId(sut, 'provider-key-save-openai').attributes('aria-busy')).toBe('true');
@@ -183,7 +184,7 @@ describe('ProviderKeys', () => {
     await typeKeyAndSave(sut, 'openai', PLAINTEXT);
     await flushPromises();
 
-    expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { apiKey: PLAINTEXT });
+    expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { apiKey: PLAINTEXT });
     expect(byTestId(sut, 'provider-masked-key-openai').text()).toBe('••••••••7777');
     expect(sut.html()).not.toContain(PLAINTEXT);
   });
@@ -197,7 +198,7 @@ describe('ProviderKeys', () => {
 
     await toggle().trigger('click');
     await flushPromises();
-    expect(api.updateProviderKey).toHaveBeenCalledWith('openai', { isActive: false });
+    expect(api.updateProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai', { isActive: false });
     expect(toggle().attributes('aria-checked')).toBe('false');
     expect(byTestId(sut, 'provider-inactive-flag-openai').text()).toBe('Inactive');
     expect(byTestId(sut, 'provider-fallback-openai').text()).toBe(
@@ -332,7 +333,7 @@ describe('ProviderKeys', () => {
       await byTestId(sut, 'confirm-dialog-confirm').trigger('click');
       await flushPromises();
 
-      expect(api.deleteProviderKey).toHaveBeenCalledWith('openai');
+      expect(api.deleteProviderKey).toHaveBeenCalledWith(PERSONAL_OWNER, 'openai');
       expect(sut.find('[data-testid="confirm-dialog"]').exists()).toBe(false);
       expect(byTestId(sut, 'provider-not-configured-openai').text()).toBe('Not configured');
     });

@@ -230,7 +230,7 @@ describe('Users', () => {
       await flushPromises();
 
       expect(api.createInvitation).toHaveBeenCalledWith({ email: 'carol@example.com', expiresInHours: 168 });
-      expect(byTestId(sut, 'new-invitation-url').text()).toBe(INVITATION_URL);
+      expect(byTestId(sut, 'new-invitation-value').text()).toBe(INVITATION_URL);
       expect(byTestId(sut, 'new-invitation-callout').text()).toContain('for carol@example.com');
       expect(byTestId(sut, 'invitation-email').text()).toBe('carol@example.com');
       expect((byTestId(sut, 'invite-email').element as HTMLInputElement).value).toBe('');
