@@ -22,7 +22,7 @@ async function mountSut(role: UserRole): Promise<{ sut: VueWrapper; router: Rout
   });
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: ['provider-keys', 'api-keys', 'users', 'account', 'login'].map((name) => ({ path: `/${name}`, name, component: Blank })),
+    routes: ['provider-keys', 'api-keys', 'usage', 'users', 'account', 'login'].map((name) => ({ path: `/${name}`, name, component: Blank })),
   });
   await router.push('/provider-keys');
   wrapper = mount(AppShell, {
@@ -47,6 +47,12 @@ describe('AppShell', () => {
     const { sut } = await mountSut('user');
     expect(sut.find('[data-testid="nav-users"]').exists()).toBe(false);
     expect(sut.find('[data-testid="nav-account"]').exists()).toBe(true);
+  });
+
+  it('links every signed-in user to the Usage page', async () => {
+    const { sut } = await mountSut('user');
+
+    expect(sut.get('[data-testid="nav-usage"]').attributes('href')).toBe('/usage');
   });
 
   it('Log out calls the server first, then goes to the login page', async () => {

@@ -50,6 +50,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'API keys' },
   },
   {
+    // A team's page is one more route on the same view: `/settings/teams/:teamId/usage` with `props: true`.
+    path: '/settings/usage',
+    name: 'usage',
+    component: () => import('@/views/settings/Usage.vue'),
+    props: true,
+    meta: { requiresAuth: true, title: 'Usage' },
+  },
+  {
     path: '/settings/users',
     name: 'users',
     component: () => import('@/views/settings/Users.vue'),
