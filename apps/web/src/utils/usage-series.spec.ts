@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { usageReport, usageRow } from '@/testing/fixtures';
-import type { UsageReportWithSplit } from '@/api/usage';
+import type { UsageReportWithSplit, UsageRowWithSplit } from '@/api/usage';
 import { formatUsd } from './usage-format';
 import { buildTimeline, chartFigures } from './usage-series';
+
+/** A `splitBy=keySource` answer: day rows each carrying their per-key-source rows. */
+function splitReport(rows: UsageRowWithSplit[]): UsageReportWithSplit {
+  return { ...usageReport('day', rows), rows };
+}
 
 const RANGE = { from: '2026-12-01T00:00:00.000Z', to: '2026-12-04T00:00:00.000Z' };
 
@@ -25,7 +30,7 @@ describe('buildTimeline', () => {
   });
 
   it('keeps the per-key-source split and lists only the sources with traffic, in KEY_SOURCES order', () => {
-    const report: UsageReportWithSplit = usageReport('day', [
+    const report = splitReport([
       {
         ...usageRow('2026-12-02T00:00:00.000Z', { requests: 5 }),
         split: [usageRow('server', { requests: 2 }), usageRow('user', { requests: 3 })],
@@ -58,7 +63,7 @@ describe('chartFigures', () => {
   });
 
   it('stacks one series per key source', () => {
-    const report: UsageReportWithSplit = usageReport('day', [
+    const report = splitReport([
       { ...usageRow('2026-12-02T00:00:00.000Z', { requests: 5 }), split: [usageRow('user', { requests: 3 }), usageRow('team', { requests: 2 })] },
     ]);
 
