@@ -29,6 +29,17 @@ describe('buildTimeline', () => {
     ]);
   });
 
+  it('takes a zero-filled bucket as costing nothing, not as an unknown price', () => {
+    const report = usageReport('day', [
+      usageRow('2026-12-01T00:00:00.000Z', { requests: 0, costUsd: null }),
+      usageRow('2026-12-02T00:00:00.000Z', { requests: 2, costUsd: null }),
+    ]);
+
+    const sut = buildTimeline(report, RANGE, 'day');
+
+    expect(sut.buckets.map((bucket) => bucket.figures.costUsd)).toEqual([0, null, 0]);
+  });
+
   it('keeps the per-key-source split and lists only the sources with traffic, in KEY_SOURCES order', () => {
     const report = splitReport([
       {

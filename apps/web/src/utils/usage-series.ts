@@ -38,9 +38,13 @@ function instantKey(iso: string): string {
   return Number.isNaN(time) ? iso : new Date(time).toISOString();
 }
 
+/**
+ * The figures of a row. A bucket without requests costs nothing: the API's `null` there ("no request had a
+ * known price") would otherwise read as an unknown cost on every quiet day.
+ */
 function figuresOf(row: UsageRow): UsageFigures {
   const { requests, errors, promptTokens, completionTokens, cachedTokens, costUsd, p50LatencyMs } = row;
-  return { requests, errors, promptTokens, completionTokens, cachedTokens, costUsd, p50LatencyMs };
+  return { requests, errors, promptTokens, completionTokens, cachedTokens, costUsd: requests === 0 ? 0 : costUsd, p50LatencyMs };
 }
 
 /**
