@@ -29,16 +29,16 @@ describe('UsageBreakdownTable', () => {
     const rows = sut.findAll('[data-testid="by-model-row"]');
     expect(rows.map((row) => cell(row, 'name'))).toEqual(['gpt-4o-mini', 'claude-3-5-haiku']);
     expect(cell(rows[0]!, 'requests')).toBe('1,200');
-    expect(cell(rows[0]!, 'tokens')).toBe('42,500');
+    expect(rows[0]!.get('[data-figure="total"]').text()).toBe('42,500');
+    expect(rows[0]!.get('[data-figure="inOut"]').text()).toBe('40,000 in · 2,500 out');
     expect(cell(rows[0]!, 'cost')).toBe('$0.0123');
     expect(cell(rows[1]!, 'latency')).toBe('2.4 s');
 
     const totals = sut.get('[data-testid="by-model-totals"]');
     expect(cell(totals, 'requests')).toBe('1,207');
     expect(cell(totals, 'errors')).toBe('3');
-    expect(cell(totals, 'promptTokens')).toBe('40,700');
-    expect(cell(totals, 'completionTokens')).toBe('2,570');
-    expect(cell(totals, 'tokens')).toBe('43,270');
+    expect(totals.get('[data-figure="total"]').text()).toBe('43,270');
+    expect(totals.get('[data-figure="inOut"]').text()).toBe('40,700 in · 2,570 out');
     expect(cell(totals, 'cost')).toBe('$0.5123');
   });
 

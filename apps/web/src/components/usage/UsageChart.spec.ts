@@ -82,6 +82,25 @@ describe('UsageChart', () => {
     ]);
   });
 
+  it('split: the table mirrors the chart, a column per key source and the total, for the metric shown', async () => {
+    const sut = mountSut({
+      ...report,
+      rows: [
+        { ...usageRow('2026-12-01T00:00:00.000Z', { requests: 4, costUsd: 0.04 }), split: [usageRow('user', { requests: 1, costUsd: 0.01 }), usageRow('server', { requests: 3, costUsd: 0.03 })] },
+      ],
+    });
+    const table = (): string[][] =>
+      sut.findAll('[data-testid="usage-chart-table"] tr').map((row) => row.findAll('th, td').map((cell) => cell.text()));
+
+    expect(table().slice(0, 2)).toEqual([
+      ['Day (UTC)', 'Your keys', 'Server key', 'Total'],
+      ['Dec 1', '1', '3', '4'],
+    ]);
+
+    await sut.get('[data-testid="usage-metric-cost"]').setValue(true);
+    expect(table()[1]).toEqual(['Dec 1', '$0.01', '$0.03', '$0.04']);
+  });
+
   it('describes the chart to a screen reader', () => {
     const sut = mountSut(report);
 
