@@ -92,7 +92,7 @@ describe('formatUsd', () => {
     expect(formatUsd(null)).toBe('—');
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(0.00042)).toBe('$0.00042');
-    expect(formatUsd(0.004)).toBe('$0.0040');
+    expect(formatUsd(0.004)).toBe('$0.004');
     expect(formatUsd(0.0123)).toBe('$0.0123');
     expect(formatUsd(0.5)).toBe('$0.50');
     expect(formatUsd(12.3456)).toBe('$12.35');
