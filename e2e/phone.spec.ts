@@ -1,29 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { KEYS } from './support/keys.js';
-import { AUTH_FILE } from './support/paths.js';
+import { expectNoHorizontalOverflow } from './support/layout.js';
 import { snap } from './support/screenshots.js';
+import { sessionToken } from './support/session.js';
 
 /** A phone in portrait (iPhone 12–15 width). */
 test.use({ viewport: { width: 390, height: 844 } });
-
-/** The session token auth.setup.ts saved, for arranging state through the API. */
-function sessionToken(): string {
-  const state = JSON.parse(readFileSync(AUTH_FILE, 'utf8')) as { origins: Array<{ localStorage: Array<{ name: string; value: string }> }> };
-  const entry = state.origins.flatMap((origin) => origin.localStorage).find((item) => item.name === 'uniroute.session');
-  if (!entry) throw new Error(`no uniroute.session in ${AUTH_FILE}`);
-  return (JSON.parse(entry.value) as { accessToken: string }).accessToken;
-}
-
-async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const widths = await page.evaluate(() => ({
-    viewport: window.innerWidth,
-    document: document.documentElement.scrollWidth,
-    body: document.body.scrollWidth,
-  }));
-  expect(widths.document, `the page is ${widths.document}px wide in a ${widths.viewport}px viewport`).toBeLessThanOrEqual(widths.viewport);
-  expect(widths.body).toBeLessThanOrEqual(widths.viewport);
-}
 
 test('the provider-keys page fits a phone screen', async ({ page, request }, testInfo) => {
   // A configured card (masked key, badge, switch) next to empty ones, arranged through the API.

@@ -106,3 +106,10 @@ export function apiErrorMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong. Please try again.';
 }
+
+/** The `error.param` of an OpenAI-shaped error body (the query or body field the server refused), if any. */
+export function apiErrorParam(error: unknown): string | null {
+  if (!axios.isAxiosError(error)) return null;
+  const body: unknown = error.response?.data;
+  return isOpenAIErrorBody(body) ? (body.error.param ?? null) : null;
+}

@@ -27,9 +27,10 @@ async function mountSut(role: UserRole, path = '/provider-keys'): Promise<{ sut:
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
-      ...['provider-keys', 'api-keys', 'users', 'account', 'login', 'teams'].map((name) => ({ path: `/${name}`, name, component: Blank })),
+      ...['provider-keys', 'api-keys', 'usage', 'users', 'account', 'login', 'teams'].map((name) => ({ path: `/${name}`, name, component: Blank })),
       { path: '/teams/:teamId/provider-keys', name: 'team-provider-keys', component: Blank },
       { path: '/teams/:teamId/members', name: 'team-members', component: Blank },
+      { path: '/teams/:teamId/usage', name: 'team-usage', component: Blank },
     ],
   });
   await router.push(path);
@@ -68,6 +69,12 @@ describe('AppShell', () => {
     const { sut } = await mountSut('user');
     expect(sut.find('[data-testid="nav-users"]').exists()).toBe(false);
     expect(sut.find('[data-testid="nav-account"]').exists()).toBe(true);
+  });
+
+  it('links every signed-in user to the Usage page', async () => {
+    const { sut } = await mountSut('user');
+
+    expect(sut.get('[data-testid="nav-usage"]').attributes('href')).toBe('/usage');
   });
 
   it('Log out calls the server first, then goes to the login page', async () => {

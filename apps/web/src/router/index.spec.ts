@@ -43,6 +43,15 @@ describe('createAppRouter', () => {
     expect(sut.currentRoute.value.query.redirect).toBe('/settings/api-keys');
   });
 
+  it('opens the Usage page for a signed-in user, with no team (the caller\'s own usage)', async () => {
+    writeSession({ accessToken: 'jwt', user, expiresAt: null });
+
+    await sut.push('/settings/usage');
+
+    expect(sut.currentRoute.value.name).toBe('usage');
+    expect(sut.currentRoute.value.params).toEqual({});
+  });
+
   it('redirects / to the provider keys page', async () => {
     writeSession({ accessToken: 'jwt', user, expiresAt: null });
 

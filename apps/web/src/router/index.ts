@@ -51,6 +51,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'API keys' },
   },
   {
+    // A team's usage is the same view on `/settings/teams/:teamId/usage` (below), for the team's admins.
+    path: '/settings/usage',
+    name: 'usage',
+    component: () => import('@/views/settings/Usage.vue'),
+    props: true,
+    meta: { requiresAuth: true, title: 'Usage' },
+  },
+  {
     path: '/settings/users',
     name: 'users',
     component: () => import('@/views/settings/Users.vue'),
@@ -77,6 +85,13 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/settings/TeamMembers.vue'),
     props: (route) => ({ teamId: String(route.params.teamId) }),
     meta: { requiresAuth: true, title: 'Team members' },
+  },
+  {
+    path: '/settings/teams/:teamId/usage',
+    name: 'team-usage',
+    component: () => import('@/views/settings/Usage.vue'),
+    props: (route) => ({ teamId: String(route.params.teamId) }),
+    meta: { requiresAuth: true, title: 'Team usage' },
   },
   {
     // The link a team invitation carries (§9): accept when signed in, else sign in or register first.

@@ -11,6 +11,11 @@ import {
   type ProviderStatus,
   type TeamMemberView,
   type TeamView,
+  type UsageFigures,
+  type UsageGroupBy,
+  type UsageReport,
+  type UsageRequestView,
+  type UsageRow,
 } from '@uniroute/shared';
 
 /** Test data builders shared by the web specs (not shipped: nothing in the app imports this). */
@@ -87,18 +92,80 @@ export function invitationView(overrides: Partial<InvitationView> = {}): Invitat
   };
 }
 
+export function usageFigures(overrides: Partial<UsageFigures> = {}): UsageFigures {
+  return {
+    requests: 0,
+    errors: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    costUsd: 0,
+    p50LatencyMs: null,
+    ...overrides,
+  };
+}
+
+export function usageRow(key: string, overrides: Partial<UsageRow> = {}): UsageRow {
+  return { key, ...usageFigures(overrides), ...overrides };
+}
+
+/** A `GET /admin/usage` answer; `totals` default to the rows' sums (cost `null` if any row's is). */
+export function usageReport(groupBy: UsageGroupBy, rows: UsageRow[], overrides: Partial<UsageReport> = {}): UsageReport {
+  const sum = (pick: (row: UsageRow) => number): number => rows.reduce((total, row) => total + pick(row), 0);
+  return {
+    from: '2026-11-27T12:00:00.000Z',
+    to: '2026-12-04T12:00:00.000Z',
+    groupBy,
+    rows,
+    totals: usageFigures({
+      requests: sum((row) => row.requests),
+      errors: sum((row) => row.errors),
+      promptTokens: sum((row) => row.promptTokens),
+      completionTokens: sum((row) => row.completionTokens),
+      cachedTokens: sum((row) => row.cachedTokens),
+      costUsd: rows.some((row) => row.costUsd === null) ? null : sum((row) => row.costUsd ?? 0),
+    }),
+    ...overrides,
+  };
+}
+
+export function usageRequestView(overrides: Partial<UsageRequestView> = {}): UsageRequestView {
+  return {
+    id: 'request-1',
+    at: '2026-12-04T11:59:00.000Z',
+    endpoint: 'chat',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    stream: false,
+    apiKeyId: 'api-key-1',
+    teamId: null,
+    keySource: 'user',
+    keyId: 'key-openai',
+    status: 200,
+    latencyMs: 420,
+    ttfbMs: null,
+    promptTokens: 12,
+    completionTokens: 30,
+    cachedTokens: 0,
+    costUsd: 0.00042,
+    errorType: null,
+    ...overrides,
+  };
+}
+
 /** An axios error as the gateway produces it: an HTTP status and an OpenAI-shaped body. */
 export function openAIError(
   status: number,
   message: string,
   code: string | null = null,
   requestHeaders: Record<string, string> = {},
+  param: string | null = null,
 ): AxiosError<OpenAIErrorBody> {
   const config: InternalAxiosRequestConfig = { headers: new AxiosHeaders(requestHeaders) };
   const response: AxiosResponse<OpenAIErrorBody> = {
     status,
     statusText: String(status),
-    data: { error: { message, type: 'invalid_request_error', code, param: null } },
+    data: { error: { message, type: 'invalid_request_error', code, param } },
     headers: {},
     config,
   };

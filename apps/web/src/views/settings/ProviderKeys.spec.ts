@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createTestingPinia } from '@pinia/testing';
-import type { ProviderKeyView } from '@uniroute/shared';
+import type { ProviderKeyView, UsageQuery } from '@uniroute/shared';
 import * as auditApi from '@/api/audit';
 import * as providerKeysApi from '@/api/provider-keys';
-import { deferred, openAIError, providerKeyView, providerStatus } from '@/testing/fixtures';
+import * as usageApi from '@/api/usage';
+import { deferred, openAIError, providerKeyView, providerStatus, usageReport, usageRow } from '@/testing/fixtures';
 import { PERSONAL_OWNER } from '@/utils/key-owner';
 import ProviderKeys from './ProviderKeys.vue';
 
 vi.mock('@/api/provider-keys');
 vi.mock('@/api/audit');
+vi.mock('@/api/usage');
 
 const api = vi.mocked(providerKeysApi);
 const PLAINTEXT = 'sk-proj-PLAINTEXT-secret-value-9f3c';
@@ -43,6 +45,7 @@ describe('ProviderKeys', () => {
   beforeEach(() => {
     vi.resetAllMocks();
     vi.mocked(auditApi).listAuditEvents.mockResolvedValue({ events: [], next: null });
+    vi.mocked(usageApi).getUsage.mockImplementation(async (query: UsageQuery) => usageReport(query.groupBy ?? 'provider', []));
     api.listProviderKeys.mockResolvedValue([]);
     api.listProviderStatuses.mockResolvedValue([
       providerStatus('openai', { serverKeyConfigured: false }),
@@ -72,6 +75,42 @@ describe('ProviderKeys', () => {
     for (const provider of ['openai', 'anthropic', 'google']) {
       expect(wrapper.find(`[data-testid="provider-card-${provider}"]`).exists()).toBe(true);
     }
+  });
+
+  it("shows each provider's last 24 h and 30 days from two groupBy=provider calls for the whole page", async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-04T12:00:00.000Z'), toFake: ['Date'] });
+    const usage = vi.mocked(usageApi);
+    usage.getUsage.mockImplementation(async (query: UsageQuery) =>
+      query.from === '2026-12-03T12:00:00.000Z'
+        ? usageReport('provider', [usageRow('openai', { requests: 1, promptTokens: 10, completionTokens: 5, costUsd: 0.0001 })])
+        : usageReport('provider', [
+            usageRow('openai', { requests: 1234, promptTokens: 50_000, completionTokens: 6_000, costUsd: 1.5 }),
+            usageRow('anthropic', { requests: 2, promptTokens: 20, completionTokens: 4, costUsd: null }),
+          ]),
+    );
+    try {
+      const sut = await mountSut();
+
+      expect(usage.getUsage).toHaveBeenCalledTimes(2);
+      expect(usage.getUsage).toHaveBeenCalledWith({ from: '2026-12-03T12:00:00.000Z', to: '2026-12-04T12:00:00.000Z', groupBy: 'provider' });
+      expect(usage.getUsage).toHaveBeenCalledWith({ from: '2026-11-04T12:00:00.000Z', to: '2026-12-04T12:00:00.000Z', groupBy: 'provider' });
+      expect(byTestId(sut, 'provider-usage-24h-openai').text()).toBe('Last 24 h1 request · 15 tokens · $0.0001 estimated');
+      expect(byTestId(sut, 'provider-usage-30d-openai').text()).toBe('Last 30 days1,234 requests · 56,000 tokens · $1.50 estimated');
+      // Unknown price: "—", not $0; no traffic: zeros.
+      expect(byTestId(sut, 'provider-usage-30d-anthropic').text()).toBe('Last 30 days2 requests · 24 tokens · — estimated');
+      expect(byTestId(sut, 'provider-usage-24h-google').text()).toBe('Last 24 h0 requests · 0 tokens · $0.00 estimated');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps the cards working without figures when the usage API fails', async () => {
+    vi.mocked(usageApi).getUsage.mockRejectedValue(openAIError(503, 'Usage is unavailable.'));
+    const sut = await mountSut();
+
+    expect(has(sut, 'provider-usage-openai')).toBe(false);
+    expect(byTestId(sut, 'provider-usage-error').text()).toContain('Usage is unavailable.');
+    expect(has(sut, 'provider-add-button-openai')).toBe(true);
   });
 
   it('says "Not configured" and how requests fall back, per provider status', async () => {
