@@ -64,13 +64,15 @@ export class CreateUsageLog1733900000000 implements MigrationInterface {
         PRIMARY KEY (user_id, bucket, team_id, api_key_id, provider, model, key_source)
       )`);
     await queryRunner.query(`CREATE INDEX idx_usage_rollups_team_bucket ON usage_rollups (team_id, bucket)`);
-    await queryRunner.query(`CREATE INDEX idx_usage_rollups_bucket ON usage_rollups (bucket)`);
+    // Retention deletes by time alone. BRIN, not a B-tree: rollups arrive in time order, so a few block ranges find
+    // the expired ones, and a time-only B-tree tempts the planner into scanning every user's hours for one user's report.
+    await queryRunner.query(`CREATE INDEX idx_usage_rollups_bucket ON usage_rollups USING brin (bucket)`);
     // The same figures per UTC day (`bucket` = midnight UTC).
     await queryRunner.query(`CREATE TABLE usage_daily_rollups (LIKE usage_rollups INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
     await queryRunner.query(`ALTER TABLE usage_daily_rollups ADD PRIMARY KEY (user_id, bucket, team_id, api_key_id, provider, model, key_source)`);
     await queryRunner.query(`ALTER TABLE usage_daily_rollups ADD FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE`);
     await queryRunner.query(`CREATE INDEX idx_usage_daily_rollups_team_bucket ON usage_daily_rollups (team_id, bucket)`);
-    await queryRunner.query(`CREATE INDEX idx_usage_daily_rollups_bucket ON usage_daily_rollups (bucket)`);
+    await queryRunner.query(`CREATE INDEX idx_usage_daily_rollups_bucket ON usage_daily_rollups USING brin (bucket)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

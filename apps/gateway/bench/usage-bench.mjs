@@ -17,7 +17,7 @@ if (!existsSync(path.join(GATEWAY, 'dist/usage/usage-report-sql.js'))) {
   console.error('bench:usage needs the built gateway: run `pnpm build` first.');
   process.exit(1);
 }
-const { reportParams, reportSql, requestsSql } = await import('../dist/usage/usage-report-sql.js');
+const { REPORT_SETTINGS_SQL, reportParams, reportSql, requestsSql } = await import('../dist/usage/usage-report-sql.js');
 const { LATENCY_BUCKET_BOUNDS_MS } = await import('../dist/usage/latency-histogram.js');
 const { ALL_MIGRATIONS } = await import('@uniroute/migrations');
 
@@ -179,8 +179,15 @@ async function measure(db, seeded) {
     ['30 days by day (typical user)', reportSql('day', 'user_id'), reportParams('day', light, new Date(from30), new Date(toIso))],
     ['latest 50 requests (heavy user)', requestsSql('user_id'), [heavy, 51, null]],
   ];
+  if (env.BENCH_EXPLAIN) {
+    const [, sql, params] = cases[0];
+    await db.query('BEGIN');
+    await db.query(REPORT_SETTINGS_SQL);
+    console.log((await db.query(`EXPLAIN ANALYZE ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n'));
+    await db.query('COMMIT');
+  }
   const results = [];
-  for (const [name, sql, params] of cases) results.push({ name, ...(await repeat(db, sql, params)) });
+  for (const [name, sql, params] of cases) results.push({ name, ...(await repeat(db, sql, params, sql.includes('usage_rollups'))) });
   // The next page after 10,000 rows: the cursor is an index seek, not an offset.
   const deep = (await db.query(`SELECT id FROM usage_requests WHERE user_id = $1 ORDER BY at DESC, seq DESC OFFSET 10000 LIMIT 1`, [heavy]))[0].id;
   results.push({ name: 'a page 10,000 requests back (heavy user)', ...(await repeat(db, requestsSql('user_id'), [heavy, 51, deep])) });
@@ -196,12 +203,21 @@ async function measure(db, seeded) {
   return { results, heavyRows: Number(heavyRows), rawMs: raw.ms };
 }
 
-async function repeat(db, sql, params) {
-  await db.query(sql, params); // warm the cache once
+/** Times a statement as the API runs it: a report inside its transaction with REPORT_SETTINGS_SQL (all four round trips counted). */
+async function repeat(db, sql, params, isReport = false) {
+  const run = async () => {
+    if (!isReport) return db.query(sql, params);
+    await db.query('BEGIN');
+    await db.query(REPORT_SETTINGS_SQL);
+    const rows = await db.query(sql, params);
+    await db.query('COMMIT');
+    return rows;
+  };
+  await run(); // warm the cache once
   const times = [];
   let rows = 0;
-  for (let run = 0; run < RUNS; run += 1) {
-    const { ms, result } = await timed(() => db.query(sql, params));
+  for (let index = 0; index < RUNS; index += 1) {
+    const { ms, result } = await timed(run);
     times.push(ms);
     rows = result.length;
   }

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { USAGE_REQUESTS_DEFAULT_LIMIT } from './dto/usage.dto.js';
 import { LATENCY_BUCKET_COUNT, histogramMedian } from './latency-histogram.js';
-import { reportParams, reportSql, requestsSql, type UsageScopeColumn } from './usage-report-sql.js';
+import { REPORT_SETTINGS_SQL, reportParams, reportSql, requestsSql, type UsageScopeColumn } from './usage-report-sql.js';
 import { NO_ID, UsageRecorder } from './usage-recorder.js';
 import { TeamsService } from '../teams/teams.service.js';
 
@@ -93,7 +93,10 @@ export class UsageQueryService {
     const groupBy = query.groupBy ?? 'day';
     await this.recorder.flush();
     const [scopeColumn, scopeId]: [UsageScopeColumn, string] = 'teamId' in scope ? ['team_id', scope.teamId] : ['user_id', scope.userId];
-    const rows: ReportRow[] = await this.dataSource.query(reportSql(groupBy, scopeColumn), reportParams(groupBy, scopeId, from, to));
+    const rows = await this.dataSource.transaction(async (manager): Promise<ReportRow[]> => {
+      await manager.query(REPORT_SETTINGS_SQL);
+      return manager.query(reportSql(groupBy, scopeColumn), reportParams(groupBy, scopeId, from, to));
+    });
     const groups = new Map<string, Group>();
     for (const row of rows) groups.set(row.key, toGroup(row));
 
