@@ -4,6 +4,7 @@ import { AddUserRoles1733300000000 } from './1733300000000-AddUserRoles.js';
 import { AddSessionsAndInvitations1733310000000 } from './1733310000000-AddSessionsAndInvitations.js';
 import { CreateServerKeyRations1733320000001 } from './1733320000001-CreateServerKeyRations.js';
 import { AddKeyPolicyHealthAndAudit1733700000001 } from './1733700000001-AddKeyPolicyHealthAndAudit.js';
+import { CreateTeams1733800000000 } from './1733800000000-CreateTeams.js';
 
 /** Every migration in order; the gateway runs the pending ones on start. */
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   AddSessionsAndInvitations1733310000000,
   CreateServerKeyRations1733320000001,
   AddKeyPolicyHealthAndAudit1733700000001,
+  CreateTeams1733800000000,
 ];

@@ -20,6 +20,7 @@ import { NativeModule } from './native/native.module.js';
 import { ProviderKeyModule } from './provider-keys/provider-key.module.js';
 import { ResponsesModule } from './responses/responses.module.js';
 import { RouterModule } from './router/router.module.js';
+import { TeamsModule } from './teams/teams.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -48,6 +49,7 @@ export class AppModule {
         AdminUsersModule,
         ApiKeysModule,
         ProviderKeyModule,
+        TeamsModule,
         RouterModule,
         EmbeddingsModule,
         ResponsesModule,

@@ -18,7 +18,7 @@ describe(`gateway API keys (${DATABASE_KIND})`, () => {
     const user = await registerUser(client);
     const created = await client.post('/admin/api-keys', { name: '  laptop  ' }, user.token);
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), name: 'laptop', key: expect.stringMatching(/^ur_[A-Za-z0-9_-]{40,}$/), prefix: created.body.key.slice(0, 10), createdAt: expect.any(String) });
+    expect(created.body).toEqual({ id: expect.any(String), name: 'laptop', key: expect.stringMatching(/^ur_[A-Za-z0-9_-]{40,}$/), prefix: created.body.key.slice(0, 10), createdAt: expect.any(String), teamId: null });
 
     const [row] = await app.sql<{ key_hash: string; prefix: string }>('SELECT key_hash, prefix FROM api_keys WHERE id = $1', [created.body.id]);
     expect(row!.key_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -27,7 +27,7 @@ describe(`gateway API keys (${DATABASE_KIND})`, () => {
 
     const list = await client.get('/admin/api-keys', user.token);
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([{ id: created.body.id, name: 'laptop', prefix: created.body.prefix, createdAt: created.body.createdAt, lastUsedAt: null, revokedAt: null }]);
+    expect(list.body).toEqual([{ id: created.body.id, name: 'laptop', prefix: created.body.prefix, createdAt: created.body.createdAt, lastUsedAt: null, revokedAt: null, teamId: null }]);
     expect(list.text).not.toContain(created.body.key);
   });
 

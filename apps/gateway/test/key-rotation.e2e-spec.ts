@@ -13,6 +13,9 @@ import { createTestDatabase, DATABASE_KIND, startTestApp, TEST_DATABASE_URL, typ
 const V1 = randomBytes(32).toString('base64');
 const V2 = randomBytes(32).toString('base64');
 const USERS = 6;
+/** Rows: each user's key and one team's key (§9): rotation covers both owners. */
+const ROWS = USERS + 1;
+const TEAM_KEY = DEFAULT_STAND_IN_KEYS.anthropic[1]!;
 
 /** `pnpm keys:rotate`, run exactly as an operator does, next to the serving gateway. */
 function runRotateCommand(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
@@ -66,8 +69,12 @@ describe(`master key rotation while the gateway serves (${DATABASE_KIND})`, () =
       expect((await client.post('/admin/provider-keys', { provider: 'openai', apiKey: DEFAULT_STAND_IN_KEYS.openai[index % 2] }, user.token)).status).toBe(201);
       callers.push({ userId: user.userId, openai: new OpenAI({ apiKey, baseURL: `${app.url}/v1`, maxRetries: 0 }) });
     }
+    const teamOwner = await registerUser(client);
+    const teamId = (await client.post('/admin/teams', { name: 'Rotated' }, teamOwner.token)).body.id as string;
+    expect((await client.post(`/admin/teams/${teamId}/provider-keys`, { provider: 'anthropic', apiKey: TEAM_KEY }, teamOwner.token)).status).toBe(201);
+    const teamApiKey = (await client.post('/admin/api-keys', { name: 'team', teamId }, teamOwner.token)).body.key as string;
     const before = await app.sql<{ id: string; api_key_encrypted: string; key_version: number }>('SELECT id, api_key_encrypted, key_version FROM user_provider_keys');
-    expect(before.map((row) => row.key_version)).toEqual(Array(USERS).fill(1));
+    expect(before.map((row) => row.key_version)).toEqual(Array(ROWS).fill(1));
 
     // The operator adds v2 as the current key and restarts; v1 rows still decrypt.
     await app.close();
@@ -101,15 +108,16 @@ describe(`master key rotation while the gateway serves (${DATABASE_KIND})`, () =
     rotating = false;
     await traffic;
 
-    expect(rotation.output).toContain(`${USERS} re-encrypted to master key v2`);
+    expect(rotation.output).toContain(`${ROWS} re-encrypted to master key v2`);
     expect(rotation.code).toBe(0);
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(0);
 
     const after = await app.sql<{ id: string; api_key_encrypted: string; key_version: number }>('SELECT id, api_key_encrypted, key_version FROM user_provider_keys');
-    expect(after.map((row) => row.key_version)).toEqual(Array(USERS).fill(2));
+    expect(after.map((row) => row.key_version)).toEqual(Array(ROWS).fill(2));
     for (const row of after) expect(row.api_key_encrypted).not.toBe(before.find((old) => old.id === row.id)!.api_key_encrypted);
     expect(JSON.stringify(after)).not.toMatch(/stand-in-openai-demo-key/);
+    expect(JSON.stringify(after)).not.toContain(TEAM_KEY);
 
     // v1 retired: every key still works, and each user's own key is the one used.
     await app.close();
@@ -121,5 +129,10 @@ describe(`master key rotation while the gateway serves (${DATABASE_KIND})`, () =
       expect(response.headers.get('x-uniroute-key-source')).toBe('user');
       expect(standIns.keysSeen('openai').at(-1)).toBe(DEFAULT_STAND_IN_KEYS.openai[index % 2]);
     }
+    // The team's key was rotated too: its team API key still uses it with v1 gone.
+    const team = await httpClient(app.url).post('/v1/chat/completions', { model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'hi' }] }, teamApiKey);
+    expect(team.status).toBe(200);
+    expect(team.headers.get('x-uniroute-key-source')).toBe('team');
+    expect(standIns.keysSeen('anthropic').at(-1)).toBe(TEAM_KEY);
   });
 });

@@ -125,6 +125,29 @@ describe(`registration under REGISTRATION=invite, the default (${DATABASE_KIND})
     const response = await client.post('/admin/invitations', body, adminToken);
     expect(response.status).toBe(400);
   });
+  it("a team invitation (§9) lets its invitee — and only that email — register, joining the team in the same transaction", async () => {
+    const teamId = (await client.post('/admin/teams', { name: 'Invited team' }, adminToken)).body.id as string;
+    const email = uniqueEmail('team-invitee');
+    const invitation = await client.post(`/admin/teams/${teamId}/invitations`, { email, role: 'admin' }, adminToken);
+    expect(invitation.status).toBe(201);
+    const token = invitation.body.token as string;
+
+    const someoneElse = await register(uniqueEmail('not-invited'), token);
+    expectRefused(someoneElse);
+    expect(someoneElse.text).not.toContain(teamId);
+    expectRefused(await register(email, `${token}x`));
+
+    const registered = await register(email.toUpperCase(), token);
+    expect(registered.status).toBe(201);
+    expect(registered.body.user.role).toBe('user');
+    const teams = await client.get('/admin/teams', registered.body.accessToken);
+    expect(teams.body).toEqual([{ id: teamId, name: 'Invited team', role: 'admin', memberCount: 2, createdAt: expect.any(String) }]);
+    // Single use: neither a second registration nor an accept gets in with it.
+    expectRefused(await register(uniqueEmail('again'), token));
+    expect((await client.post(`/admin/invitations/${token}/accept`, undefined, registered.body.accessToken)).status).toBe(404);
+    const [row] = await app.sql<{ used_by: string }>('SELECT used_by FROM team_invitations WHERE team_id = $1', [teamId]);
+    expect(row!.used_by).toBe(registered.body.user.id);
+  });
 });
 
 describe(`registration under REGISTRATION=closed (${DATABASE_KIND})`, () => {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TeamsModule } from '../teams/teams.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AdminUsersController } from './admin-users.controller.js';
 import { AdminUsersService } from './admin-users.service.js';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, TeamsModule],
   controllers: [AdminUsersController],
   providers: [AdminUsersService],
 })

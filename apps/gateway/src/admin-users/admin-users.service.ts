@@ -6,6 +6,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { returnedRows } from '../database/returned-rows.js';
+import { TeamsService } from '../teams/teams.service.js';
 import { USERS_LOCK_ID } from '../users/users.service.js';
 import { ADMIN_USERS_DEFAULT_LIMIT } from './dto/admin-users.dto.js';
 
@@ -32,6 +33,7 @@ export class AdminUsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly invalidation: CacheInvalidationService,
+    private readonly teams: TeamsService,
   ) {}
 
   /** Newest first; `before` is the last id of the previous page. */
@@ -71,14 +73,20 @@ export class AdminUsersService {
     return toView(updated);
   }
 
-  /** Deletes the account with its API keys, provider keys and sessions (ON DELETE CASCADE). */
+  /**
+   * Deletes the account with its API keys, provider keys, sessions and memberships (ON DELETE CASCADE); the teams it
+   * owns pass to another member first, or go with it when it was alone in them (§9: a team always has an owner).
+   */
   async remove(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const teams = await this.dataSource.transaction(async (manager) => {
       const target = await this.lockAndFind(manager, id);
       if (isActiveAdmin(target)) await this.refuseLastAdmin(manager, id, 'deleted');
+      const handedOver = await this.teams.handOverTeamsOf(manager, id);
       await manager.query('DELETE FROM users WHERE id = $1', [id]);
+      return handedOver;
     });
     await this.invalidation.publish({ kind: 'user', userId: id });
+    await this.teams.afterUserDeleted(id, teams);
   }
 
   private async lockAndFind(manager: EntityManager, id: string): Promise<UserRow> {

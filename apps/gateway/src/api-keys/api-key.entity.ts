@@ -9,6 +9,10 @@ export class ApiKeyEntity {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
+  /** A team API key (§9): its requests bill this team; `null` for a personal key. */
+  @Column({ name: 'team_id', type: 'uuid', nullable: true })
+  teamId: string | null;
+
   @Column({ type: 'varchar', length: 100 })
   name: string;
 

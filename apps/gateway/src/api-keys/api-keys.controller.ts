@@ -18,9 +18,9 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The new key; `key` is shown only in this response.' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The new key; `key` is shown only in this response. With `teamId` a team API key (you must be a member; otherwise 404).' })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto, @CurrentOrigin() origin: RequestOrigin): Promise<CreatedApiKey> {
-    return this.apiKeys.create(principal.userId, body.name, origin);
+    return this.apiKeys.create(principal.userId, body.name, origin, body.teamId);
   }
 
   @Get()

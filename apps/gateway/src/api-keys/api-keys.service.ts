@@ -3,13 +3,14 @@ import type { RequestOrigin } from '../audit/request-origin.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyView, CreatedApiKey, UserRole } from '@uniroute/shared';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { returnedRows } from '../database/returned-rows.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { ApiKeyEntity } from './api-key.entity.js';
@@ -42,18 +43,64 @@ export class ApiKeysService {
       (message) => {
         if (message.kind === 'api-key') this.cache.delete(message.keyHash);
         if (message.kind === 'user') this.cache.deleteWhere((principal) => principal.userId === message.userId);
+        // Membership changed or the team is gone: every team API key of the team is checked again (§9, < 1 s).
+        if (message.kind === 'team') this.cache.deleteWhere((principal) => principal.teamId === message.teamId);
       },
       () => this.cache.clear(),
     );
   }
 
-  async create(userId: string, name: string, origin?: RequestOrigin): Promise<CreatedApiKey> {
+  /**
+   * A new key. With `teamId` a team API key (§9): only a member of the team may create one (anyone else gets the
+   * same 404 as for a team that does not exist). The membership is checked in the INSERT itself, so a removal
+   * racing with it cannot leave a key behind for a non-member.
+   */
+  async create(userId: string, name: string, origin?: RequestOrigin, teamId?: string): Promise<CreatedApiKey> {
     const key = `${API_KEY_PREFIX}${this.crypto.randomToken(32)}`;
-    const entity = await this.apiKeys.save(
-      this.apiKeys.create({ userId, name, keyHash: this.crypto.sha256(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) }),
+    const values = { userId, name, keyHash: this.crypto.sha256(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) };
+    let entity: ApiKeyEntity;
+    if (teamId) {
+      const rows: Array<{ id: string; created_at: Date }> = await this.apiKeys.query(
+        `INSERT INTO api_keys (user_id, team_id, name, key_hash, prefix)
+           SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM team_members WHERE team_id = $2 AND user_id = $1)
+         RETURNING id, created_at`,
+        [userId, teamId, values.name, values.keyHash, values.prefix],
+      );
+      const row = rows[0];
+      if (!row) throw new GatewayError('not_found', 'No such team.', { param: 'teamId' });
+      entity = Object.assign(new ApiKeyEntity(), values, { id: row.id, teamId, createdAt: row.created_at });
+    } else {
+      entity = await this.apiKeys.save(this.apiKeys.create({ ...values, teamId: null }));
+    }
+    this.audit.record({
+      actor: { id: userId },
+      action: 'api_key.created',
+      origin,
+      ...(teamId ? { teamId } : {}),
+      detail: { apiKeyId: entity.id, name: entity.name.slice(0, 100), prefix: entity.prefix },
+    });
+    return { id: entity.id, name: entity.name, key, prefix: entity.prefix, createdAt: entity.createdAt.toISOString(), teamId: entity.teamId };
+  }
+
+  /**
+   * A member left or was removed (§9): their team API keys for that team are revoked in the caller's transaction
+   * (a later re-invitation does not bring them back), and every replica drops them once the caller commits and
+   * calls `announceRevoked`. `userId` undefined: every team API key of the team (the team is being deleted).
+   */
+  async revokeTeamKeys(manager: EntityManager, teamId: string, userId?: string): Promise<string[]> {
+    const rows = returnedRows<{ key_hash: string }>(
+      await manager.query(
+        `UPDATE api_keys SET revoked_at = now() WHERE team_id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) AND revoked_at IS NULL RETURNING key_hash`,
+        [teamId, userId ?? null],
+      ),
     );
-    this.audit.record({ actor: { id: userId }, action: 'api_key.created', origin, detail: { apiKeyId: entity.id, name: entity.name.slice(0, 100), prefix: entity.prefix } });
-    return { id: entity.id, name: entity.name, key, prefix: entity.prefix, createdAt: entity.createdAt.toISOString(), teamId: null };
+    return rows.map((row) => row.key_hash);
+  }
+
+  /** After the transaction that changed a team's membership: every replica re-checks the team's API keys. */
+  async announceTeamChange(teamId: string, revokedKeyHashes: readonly string[] = []): Promise<void> {
+    await this.invalidation.publish({ kind: 'team', teamId });
+    for (const keyHash of revokedKeyHashes) await this.invalidation.publish({ kind: 'api-key', keyHash });
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {
@@ -78,14 +125,18 @@ export class ApiKeysService {
     this.metrics.cacheLookup('api_key', principal !== undefined);
     if (!principal) {
       const generation = this.cache.generation;
-      const rows: Array<{ id: string; user_id: string; role: UserRole }> = await this.apiKeys.query(
-        `SELECT api_keys.id, api_keys.user_id, users.role FROM api_keys JOIN users ON users.id = api_keys.user_id
-          WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND users.disabled_at IS NULL`,
+      // A team API key works only while its creator is still a member (§9): checked here as well as revoked on
+      // removal, so no path (a membership row deleted in SQL, a user deleted) leaves a working team key behind.
+      const rows: Array<{ id: string; user_id: string; team_id: string | null; role: UserRole }> = await this.apiKeys.query(
+        `SELECT api_keys.id, api_keys.user_id, api_keys.team_id, users.role FROM api_keys JOIN users ON users.id = api_keys.user_id
+          WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND users.disabled_at IS NULL
+            AND (api_keys.team_id IS NULL
+                 OR EXISTS (SELECT 1 FROM team_members WHERE team_members.team_id = api_keys.team_id AND team_members.user_id = api_keys.user_id))`,
         [keyHash],
       );
       const row = rows[0];
       if (!row) return null;
-      principal = { userId: row.user_id, role: row.role, apiKeyId: row.id };
+      principal = { userId: row.user_id, role: row.role, apiKeyId: row.id, ...(row.team_id ? { teamId: row.team_id } : {}) };
       this.cache.set(keyHash, principal, generation);
     }
     this.lastUsed.record('api_keys', principal.apiKeyId!);
@@ -100,7 +151,7 @@ export class ApiKeysService {
       createdAt: entity.createdAt.toISOString(),
       lastUsedAt: entity.lastUsedAt?.toISOString() ?? null,
       revokedAt: entity.revokedAt?.toISOString() ?? null,
-      teamId: null,
+      teamId: entity.teamId,
     };
   }
 }

@@ -95,15 +95,20 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     if (this.queue.length >= FLUSH_BATCH) void this.flush();
   }
 
-  /** Newest first: the caller's own events. `before` is the last id of the previous page. */
+  /**
+   * Newest first: the caller's own events and (§8, §9) every event of the teams they administer now (owner or
+   * admin; a member sees only their own, a removed admin no longer sees the team's). `before` is the last id of
+   * the previous page.
+   */
   async list(userId: string, limit = AUDIT_PAGE_DEFAULT_LIMIT, before?: string): Promise<AuditPage> {
     // What this replica still holds in its queue is part of the caller's history already.
     await this.flush();
+    const visible = `(actor_id = $1 OR team_id IN (SELECT team_id FROM team_members WHERE user_id = $1 AND role IN ('owner', 'admin')))`;
     const rows: AuditRow[] = await this.dataSource.query(
       `SELECT id, at, actor_id, actor_email, team_id, action, provider, outcome, ip, user_agent, detail
          FROM audit_events
-        WHERE actor_id = $1
-          AND ($3::uuid IS NULL OR (at, seq) < (SELECT at, seq FROM audit_events WHERE id = $3::uuid AND actor_id = $1))
+        WHERE ${visible}
+          AND ($3::uuid IS NULL OR (at, seq) < (SELECT at, seq FROM audit_events WHERE id = $3::uuid AND ${visible}))
         ORDER BY at DESC, seq DESC
         LIMIT $2`,
       [userId, limit + 1, before ?? null],

@@ -73,13 +73,14 @@ export class AuthService {
     const attempt = { email: request.email.toLowerCase(), invitation: request.invitation };
     await this.invitations.precheck(attempt);
     const passwordHash = await this.passwords.hash(request.password);
-    const user = await this.dataSource.transaction(async (manager) => {
+    const { user, admitted } = await this.dataSource.transaction(async (manager) => {
       const firstAccount = await this.users.lockAndCheckFirstAccount(manager);
-      const invitationId = await this.invitations.admit(manager, attempt, { firstAccount, consume: true });
+      const invitation = await this.invitations.admit(manager, attempt, { firstAccount, consume: true });
       const created = await this.users.create(manager, attempt.email, passwordHash, firstAccount ? 'admin' : 'user');
-      if (invitationId) await this.invitations.markUsedBy(manager, invitationId, created.id);
-      return created;
+      if (invitation) await this.invitations.markUsedBy(manager, invitation, created.id);
+      return { user: created, admitted: invitation };
     });
+    this.invitations.registered(admitted, user.id);
     return this.issueSession(user);
   }
 

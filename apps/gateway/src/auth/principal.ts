@@ -8,6 +8,11 @@ export interface Principal {
   readonly role: UserRole;
   /** Set when the caller used a gateway API key. */
   readonly apiKeyId?: string;
+  /**
+   * Set when that API key is a team API key (§9): the team its requests bill (its keys, its policy). Undefined
+   * for personal keys and sessions. Checked with the key: the key's creator is still a member of the team.
+   */
+  readonly teamId?: string;
   /** Set when the caller used a session token: its `jti`, the `sessions` row. */
   readonly sessionId?: string;
 }

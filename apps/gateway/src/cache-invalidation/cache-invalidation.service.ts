@@ -10,7 +10,10 @@ import type { DatabaseHandle } from '../database/open-database.js';
 /** What changed; every replica drops the matching cache entries. */
 export type InvalidationMessage =
   | { readonly kind: 'api-key'; readonly keyHash: string }
-  | { readonly kind: 'provider-key'; readonly userId: string; readonly provider: string }
+  /** An owner's (user's or team's, §9) stored key or policy for one provider changed. */
+  | { readonly kind: 'provider-key'; readonly ownerKind: 'user' | 'team'; readonly ownerId: string; readonly provider: string }
+  /** A team's membership changed or the team was deleted (§9): drop every team API key principal cached for it. */
+  | { readonly kind: 'team'; readonly teamId: string }
   /** A user was disabled, deleted, changed role or password: drop every principal cached for them. */
   | { readonly kind: 'user'; readonly userId: string }
   /** One session was revoked (logout). */

@@ -1,12 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseMasterKeyRing } from '../config/master-key-ring.js';
 import { CryptoService, ProviderKeyDecryptionError } from './crypto.service.js';
 
 const keyV1 = randomBytes(32).toString('base64');
 const keyV2 = randomBytes(32).toString('base64');
-const alice = { userId: '11111111-1111-4111-8111-111111111111', provider: 'openai' } as const;
-const bob = { userId: '22222222-2222-4222-8222-222222222222', provider: 'openai' } as const;
+const ALICE_ID = '11111111-1111-4111-8111-111111111111';
+const alice = { owner: { kind: 'user', id: ALICE_ID }, provider: 'openai' } as const;
+const bob = { owner: { kind: 'user', id: '22222222-2222-4222-8222-222222222222' }, provider: 'openai' } as const;
+/** A team whose id equals Alice's user id: the kind alone must keep their ciphertexts apart. */
+const teamSameId = { owner: { kind: 'team', id: ALICE_ID }, provider: 'openai' } as const;
+const otherTeam = { owner: { kind: 'team', id: '33333333-3333-4333-8333-333333333333' }, provider: 'openai' } as const;
 
 function service(ring: string): CryptoService {
   return new CryptoService({ masterKeys: parseMasterKeyRing(ring) });
@@ -74,5 +78,29 @@ describe(CryptoService.name, () => {
     const rotated = service(`v2:${keyV2},v1:${keyV1}`);
     expect(rotated.fingerprintProviderKey('sk-live-fingerprinted-1234')).not.toBe(fingerprint);
     expect(rotated.fingerprintCandidates('sk-live-fingerprinted-1234')).toContain(fingerprint);
+  });
+
+  it('binds a team key to its team and provider: moved to a user row, another team or provider, it fails', () => {
+    const sealed = sut.encryptProviderKey('sk-team', otherTeam);
+    expect(sut.decryptProviderKey(sealed, otherTeam)).toBe('sk-team');
+    expect(() => sut.decryptProviderKey(sealed, teamSameId)).toThrow(ProviderKeyDecryptionError);
+    expect(() => sut.decryptProviderKey(sealed, { ...otherTeam, provider: 'anthropic' })).toThrow(ProviderKeyDecryptionError);
+    expect(() => sut.decryptProviderKey(sealed, { owner: { kind: 'user', id: otherTeam.owner.id }, provider: 'openai' })).toThrow(ProviderKeyDecryptionError);
+  });
+
+  it('keeps a team and a user with the same id apart', () => {
+    expect(() => sut.decryptProviderKey(sut.encryptProviderKey('sk-a', alice), teamSameId)).toThrow(ProviderKeyDecryptionError);
+    expect(() => sut.decryptProviderKey(sut.encryptProviderKey('sk-t', teamSameId), alice)).toThrow(ProviderKeyDecryptionError);
+  });
+
+  it('still opens user ciphertexts sealed before teams existed (user id as salt, the same associated data)', () => {
+    const masterKey = Buffer.from(keyV1, 'base64');
+    const dataKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.from(ALICE_ID, 'utf8'), 'uniroute/provider-key/v1', 32));
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', dataKey, nonce, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(`uniroute:user-provider-key:${ALICE_ID}:openai`, 'utf8'));
+    const encrypted = Buffer.concat([cipher.update('sk-legacy', 'utf8'), cipher.final()]);
+    const ciphertext = [nonce, cipher.getAuthTag(), encrypted].map((part) => part.toString('base64url')).join('.');
+    expect(sut.decryptProviderKey({ ciphertext, keyVersion: 1 }, alice)).toBe('sk-legacy');
   });
 });

@@ -4,9 +4,15 @@ import type { ProviderId } from '@uniroute/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { MasterKeyRing } from '../config/master-key-ring.js';
 
-/** Whose key a ciphertext belongs to: bound into it as associated data, and the HKDF salt. */
+/** Who a provider key belongs to (§4 a user, §9 a team): one storage, one cipher rule, one tester for both. */
+export interface KeyOwner {
+  readonly kind: 'user' | 'team';
+  readonly id: string;
+}
+
+/** Whose key a ciphertext belongs to and for which provider: bound into it as associated data, and the HKDF salt. */
 export interface ProviderKeyOwner {
-  readonly userId: string;
+  readonly owner: KeyOwner;
   readonly provider: ProviderId;
 }
 
@@ -31,9 +37,11 @@ const FINGERPRINT_SALT = Buffer.from('uniroute-fingerprint', 'utf8');
 
 /**
  * The only place that touches node:crypto (STYLE §1). Provider keys: AES-256-GCM with a fresh
- * 96-bit nonce per encryption, under a per-user data key derived from the master key with
- * HKDF-SHA256 (user id as salt), and the user id and provider as associated data, so a ciphertext
- * copied to another row or user fails to authenticate.
+ * 96-bit nonce per encryption, under a per-owner data key derived from the master key with
+ * HKDF-SHA256 (the owner as salt), and the owner and provider as associated data, so a ciphertext
+ * copied to another row, user or team fails to authenticate. A user's salt and associated data are
+ * exactly what they were before teams existed (stored user keys keep decrypting); a team's carry the
+ * word `team` too, so a team id can never stand in for a user id or the other way round.
  */
 @Injectable()
 export class CryptoService {
@@ -79,7 +87,7 @@ export class CryptoService {
   encryptProviderKey(plaintext: string, owner: ProviderKeyOwner): SealedProviderKey {
     const keyVersion = this.ring.currentVersion;
     const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv(ALGORITHM, this.dataKey(keyVersion, owner.userId), nonce, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv(ALGORITHM, this.dataKey(keyVersion, owner.owner), nonce, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(owner));
     const encrypted = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const ciphertext = [nonce, cipher.getAuthTag(), encrypted].map((part) => part.toString('base64url')).join('.');
@@ -96,7 +104,7 @@ export class CryptoService {
       throw new ProviderKeyDecryptionError(`master key v${sealed.keyVersion} is not in the key ring`);
     }
     try {
-      const decipher = createDecipheriv(ALGORITHM, this.dataKey(sealed.keyVersion, owner.userId), nonce, { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv(ALGORITHM, this.dataKey(sealed.keyVersion, owner.owner), nonce, { authTagLength: TAG_BYTES });
       decipher.setAAD(associatedData(owner));
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(encrypted), decipher.final()]).toString('utf8');
@@ -112,13 +120,19 @@ export class CryptoService {
     return createHmac('sha256', secret).update(plaintext, 'utf8').digest('hex');
   }
 
-  private dataKey(version: number, userId: string): Buffer {
+  private dataKey(version: number, owner: KeyOwner): Buffer {
     const masterKey = this.ring.keys.get(version);
     if (!masterKey) throw new ProviderKeyDecryptionError(`master key v${version} is not in the key ring`);
-    return Buffer.from(hkdfSync('sha256', masterKey, Buffer.from(userId, 'utf8'), HKDF_INFO, 32));
+    return Buffer.from(hkdfSync('sha256', masterKey, dataKeySalt(owner), HKDF_INFO, 32));
   }
 }
 
-function associatedData(owner: ProviderKeyOwner): Buffer {
-  return Buffer.from(`uniroute:user-provider-key:${owner.userId}:${owner.provider}`, 'utf8');
+/** A user's salt is their id, as it always was; a team's is prefixed so the two kinds never share a data key. */
+function dataKeySalt(owner: KeyOwner): Buffer {
+  return Buffer.from(owner.kind === 'user' ? owner.id : `team:${owner.id}`, 'utf8');
+}
+
+function associatedData(binding: ProviderKeyOwner): Buffer {
+  const { owner, provider } = binding;
+  return Buffer.from(`uniroute:${owner.kind}-provider-key:${owner.id}:${provider}`, 'utf8');
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { InvitationCreated, InvitationView, RegistrationInfo } from '@uniroute/shared';
+import { TEAM_INVITATION_TOKEN_PREFIX, type InvitationCreated, type InvitationView, type RegistrationInfo } from '@uniroute/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { returnedRows } from '../database/returned-rows.js';
+import { TeamsService, type AdmittedTeamInvitation } from '../teams/teams.service.js';
 import { UsersService } from '../users/users.service.js';
 import { INVITATION_DEFAULT_HOURS } from './dto/create-invitation.dto.js';
 
@@ -17,6 +18,9 @@ export interface RegistrationAttempt {
   readonly email: string;
   readonly invitation?: string;
 }
+
+/** The invitation a registration used: an admin's (§12) or a team's (§9), which also makes the account a member. */
+export type AdmittedInvitation = { readonly kind: 'admin'; readonly id: string } | { readonly kind: 'team'; readonly invitation: AdmittedTeamInvitation };
 
 /** One message for wrong, used, expired and someone else's: the answer reveals nothing about a token. */
 const INVALID_INVITATION = 'This invitation is invalid, already used or expired. Ask an admin for a new one.';
@@ -30,7 +34,8 @@ interface InvitationRow {
 
 /**
  * Admin invitations (§12) and the one place that decides who may register: REGISTRATION's mode,
- * the first account, and invitations. (Issue 15's team invitations join here.) Only a token's
+ * the first account, and invitations — an admin's, or a team's (§9: `tinv_…`, bound to its email,
+ * the new account joins the team in the same transaction). Only a token's
  * SHA-256 is stored; using one is an atomic conditional UPDATE, so two registrations racing with one
  * token cannot both win.
  */
@@ -41,6 +46,7 @@ export class InvitationsService {
     private readonly crypto: CryptoService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly teams: TeamsService,
   ) {}
 
   async registrationInfo(): Promise<RegistrationInfo> {
@@ -86,12 +92,19 @@ export class InvitationsService {
 
   /**
    * Whether `attempt` may register now; throws `403` if not. With `consume`, inside the caller's
-   * transaction (which holds the users lock), marks the invitation used and returns its id.
+   * transaction (which holds the users lock), marks the invitation used and returns it.
+   * A team invitation is honoured in every mode but `closed` (under `open` too: the invitee still joins the
+   * team), and only for the email it names; a wrong one is the same `403` as a wrong admin invitation.
    */
-  async admit(manager: EntityManager, attempt: RegistrationAttempt, options: { firstAccount: boolean; consume: boolean }): Promise<string | undefined> {
+  async admit(manager: EntityManager, attempt: RegistrationAttempt, options: { firstAccount: boolean; consume: boolean }): Promise<AdmittedInvitation | undefined> {
     const mode = this.config.registration.mode;
+    if (mode === 'closed' && !options.firstAccount) throw new GatewayError('permission_denied', 'Registration is closed on this gateway.');
+    if (attempt.invitation?.startsWith(TEAM_INVITATION_TOKEN_PREFIX)) {
+      const invitation = await this.teams.admitInvitation(manager, attempt.invitation, attempt.email, { consume: options.consume });
+      if (!invitation) throw new GatewayError('permission_denied', INVALID_INVITATION, { param: 'invitation' });
+      return { kind: 'team', invitation };
+    }
     if (mode === 'open' || options.firstAccount) return undefined;
-    if (mode === 'closed') throw new GatewayError('permission_denied', 'Registration is closed on this gateway.');
     if (!attempt.invitation) {
       throw new GatewayError('permission_denied', 'Registration needs an invitation: ask an admin for an invitation link.', { param: 'invitation' });
     }
@@ -104,10 +117,17 @@ export class InvitationsService {
     const rows = returnedRows<{ id: string }>(await manager.query(query, [tokenHash, email]));
     const id = rows[0]?.id;
     if (!id) throw new GatewayError('permission_denied', INVALID_INVITATION, { param: 'invitation' });
-    return id;
+    return { kind: 'admin', id };
   }
 
-  async markUsedBy(manager: EntityManager, invitationId: string, userId: string): Promise<void> {
-    await manager.query('UPDATE invitations SET used_by = $2 WHERE id = $1', [invitationId, userId]);
+  /** In the registration's transaction, once the account exists: who used it; a team's invitee joins the team. */
+  async markUsedBy(manager: EntityManager, admitted: AdmittedInvitation, userId: string): Promise<void> {
+    if (admitted.kind === 'team') await this.teams.join(manager, admitted.invitation, userId);
+    else await manager.query('UPDATE invitations SET used_by = $2 WHERE id = $1', [admitted.id, userId]);
+  }
+
+  /** After the registration committed: a team join is in the team's audit log. */
+  registered(admitted: AdmittedInvitation | undefined, userId: string): void {
+    if (admitted?.kind === 'team') this.teams.recordJoined(userId, admitted.invitation);
   }
 }

@@ -11,6 +11,7 @@ export function NativeOkResponse(description: string, options: { stream?: boolea
     headers: {
       'x-uniroute-provider': { schema: { type: 'string', enum: ['anthropic', 'google'] }, description: 'Where the request went.' },
       'x-uniroute-key-source': { schema: { type: 'string', enum: [...KEY_SOURCES] }, description: 'Whose key it used.' },
+      'x-uniroute-team-id': { schema: { type: 'string', format: 'uuid' }, description: 'Set for a team API key (§9): the team whose key or policy served the request.' },
     },
     content: {
       'application/json': { schema: { type: 'object', description: "The provider's own response body." } },

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KEY_ID_HEADER } from '@uniroute/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
@@ -12,7 +11,7 @@ import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
-import { CredentialResolver, type ResolvedCredential } from '../router/credential-resolver.js';
+import { CredentialResolver, credentialHeaders, type ResolvedCredential } from '../router/credential-resolver.js';
 import { gatewayRequestOptions } from '../router/gateway-request-options.js';
 import { writeWithBackpressure } from '../router/sse.js';
 import { forwardedQuery, type NativeApi } from './native-api.js';
@@ -56,14 +55,14 @@ export class NativeRelayService {
     const { api } = call;
     const provider = api.provider;
     const options = gatewayRequestOptions(request.headers, this.config);
-    let credential = await this.credentials.resolve(principal.userId, provider, request.id, options);
+    let credential = await this.credentials.resolve(principal, provider, request.id, options);
 
     const body = call.method === 'POST' ? rawBodyOf(request) : undefined;
     const baseUrl = this.config.providers[provider].baseUrl.replace(/\/+$/, '');
     const abort = new ClientDisconnect(reply.raw);
     try {
       for (let attempt = 1; ; attempt += 1) {
-        void reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource).header(KEY_ID_HEADER, credential.keyId);
+        void reply.header('x-uniroute-provider', provider).headers(credentialHeaders(credential));
         const response = await this.upstream.send(
           provider,
           {
@@ -81,7 +80,7 @@ export class NativeRelayService {
           const verdict = this.judgeStoredKey(principal, api, credential, response, text, request.id);
           // §8: the stored key was refused before anything was relayed: one retry on what the policy allows.
           if (verdict && attempt === 1) {
-            const fallback = await this.credentials.fallbackAfterRejection(principal.userId, provider, credential, request.id, options);
+            const fallback = await this.credentials.fallbackAfterRejection(principal, provider, credential, request.id, options);
             if (fallback) {
               credential = fallback;
               continue;

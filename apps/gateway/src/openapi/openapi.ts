@@ -75,6 +75,7 @@ function describeGateway(document: OpenAPIObject): void {
       headers: {
         'x-uniroute-provider': { schema: { type: 'string', enum: ['openai', 'anthropic', 'google'] }, description: 'Where the request went.' },
         'x-uniroute-key-source': { schema: { type: 'string', enum: [...KEY_SOURCES] }, description: 'Whose key it used.' },
+        'x-uniroute-team-id': { schema: { type: 'string', format: 'uuid' }, description: 'Set for a team API key (§9): the team whose key or policy served the request.' },
       },
     };
   }

@@ -1,14 +1,20 @@
 import type { KeyHealth, ProviderId } from '@uniroute/shared';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** A user's own provider key (§4), AES-256-GCM encrypted; `keyVersion` names the master key used. */
+/**
+ * A provider key (§4), AES-256-GCM encrypted; `keyVersion` names the master key used. It belongs to a user
+ * or (§9) a team: exactly one of `userId` and `teamId` is set (a CHECK in the table says so).
+ */
 @Entity({ name: 'user_provider_keys' })
 export class ProviderKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
-  userId: string;
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'team_id', type: 'uuid', nullable: true })
+  teamId: string | null;
 
   @Column({ type: 'varchar', length: 50 })
   provider: ProviderId;

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { FallbackPolicy, ProviderId } from '@uniroute/shared';
 import { In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import type { KeyOwner } from '../crypto/crypto.service.js';
 import { isUniqueViolation } from '../database/is-unique-violation.js';
 import { ProviderKeyPolicyEntity } from './provider-key-policy.entity.js';
 import { ProviderKeyEntity } from './provider-key.entity.js';
 
 /** The columns a new row needs. */
 export interface NewProviderKey {
-  userId: string;
+  owner: KeyOwner;
   provider: ProviderId;
   apiKeyEncrypted: string;
   keyVersion: number;
@@ -23,26 +24,41 @@ export type ProviderKeyChanges = Partial<
 
 /** Another row holding the same key (by fingerprint): whose is all the caller learns, never which account. */
 export interface FingerprintMatch {
-  readonly userId: string;
+  readonly owner: KeyOwner;
   readonly provider: ProviderId;
 }
 
-/** Storage of provider keys; every query is scoped to one user except the rotation scan. */
+/** The owner a stored row belongs to. */
+export function ownerOf(entity: Pick<ProviderKeyEntity, 'userId' | 'teamId'>): KeyOwner {
+  if (entity.teamId) return { kind: 'team', id: entity.teamId };
+  return { kind: 'user', id: entity.userId! };
+}
+
+/** The row columns that name `owner`. */
+function ownerColumns(owner: KeyOwner): { userId: string } | { teamId: string } {
+  return owner.kind === 'team' ? { teamId: owner.id } : { userId: owner.id };
+}
+
+/** Storage of provider keys; every query is scoped to one owner (user or team) except the rotation scan. */
 export interface ProviderKeyRepository {
-  listByUser(userId: string): Promise<ProviderKeyEntity[]>;
-  find(userId: string, provider: ProviderId): Promise<ProviderKeyEntity | null>;
-  /** @returns `null` when the user already has a key for that provider. */
+  listByOwner(owner: KeyOwner): Promise<ProviderKeyEntity[]>;
+  find(owner: KeyOwner, provider: ProviderId): Promise<ProviderKeyEntity | null>;
+  /** @returns `null` when the owner already has a key for that provider. */
   insert(values: NewProviderKey): Promise<ProviderKeyEntity | null>;
   update(id: string, changes: ProviderKeyChanges): Promise<void>;
   /** A traffic verdict, written only while the row still holds the key it is about (`fingerprint`). */
   updateHealth(id: string, fingerprint: string | null, changes: ProviderKeyChanges): Promise<boolean>;
   /** Rows whose fingerprint is one of `fingerprints`, other than row `exceptId`. */
   findByFingerprint(fingerprints: readonly string[], exceptId?: string): Promise<FingerprintMatch[]>;
-  /** The user's policy for `provider`, `null` when they never set one. */
-  findPolicy(userId: string, provider: ProviderId): Promise<FallbackPolicy | null>;
-  listPolicies(userId: string): Promise<Map<ProviderId, FallbackPolicy>>;
-  savePolicy(userId: string, provider: ProviderId, policy: FallbackPolicy): Promise<void>;
-  delete(userId: string, provider: ProviderId): Promise<boolean>;
+  /** The owner's policy for `provider`, `null` when they never set one. */
+  findPolicy(owner: KeyOwner, provider: ProviderId): Promise<FallbackPolicy | null>;
+  listPolicies(owner: KeyOwner): Promise<Map<ProviderId, FallbackPolicy>>;
+  savePolicy(owner: KeyOwner, provider: ProviderId, policy: FallbackPolicy): Promise<void>;
+  delete(owner: KeyOwner, provider: ProviderId): Promise<boolean>;
+  /** Removes every policy row of `owner` (a deleted team's; they have no foreign key). */
+  deletePolicies(owner: KeyOwner): Promise<void>;
+  /** The user who owns team `teamId` now, `null` when there is none. */
+  teamOwnerId(teamId: string): Promise<string | null>;
   /** Rows not yet sealed with `currentVersion`, in id order after `afterId`. */
   findNotAtVersion(currentVersion: number, afterId: string | null, limit: number): Promise<ProviderKeyEntity[]>;
   /** The master-key versions rows are sealed with, and up to `perVersion` of each (most recently changed first). */
@@ -62,17 +78,18 @@ export class TypeOrmProviderKeyRepository implements ProviderKeyRepository {
     @InjectRepository(ProviderKeyPolicyEntity) private readonly policies: Repository<ProviderKeyPolicyEntity>,
   ) {}
 
-  listByUser(userId: string): Promise<ProviderKeyEntity[]> {
-    return this.rows.find({ where: { userId }, order: { provider: 'ASC' } });
+  listByOwner(owner: KeyOwner): Promise<ProviderKeyEntity[]> {
+    return this.rows.find({ where: ownerColumns(owner), order: { provider: 'ASC' } });
   }
 
-  find(userId: string, provider: ProviderId): Promise<ProviderKeyEntity | null> {
-    return this.rows.findOneBy({ userId, provider });
+  find(owner: KeyOwner, provider: ProviderId): Promise<ProviderKeyEntity | null> {
+    return this.rows.findOneBy({ ...ownerColumns(owner), provider });
   }
 
   async insert(values: NewProviderKey): Promise<ProviderKeyEntity | null> {
+    const { owner, ...columns } = values;
     try {
-      return await this.rows.save(this.rows.create({ ...values, isActive: true }));
+      return await this.rows.save(this.rows.create({ ...columns, userId: null, teamId: null, ...ownerColumns(owner), isActive: true }));
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;
@@ -97,30 +114,39 @@ export class TypeOrmProviderKeyRepository implements ProviderKeyRepository {
   async findByFingerprint(fingerprints: readonly string[], exceptId?: string): Promise<FingerprintMatch[]> {
     if (fingerprints.length === 0) return [];
     const rows = await this.rows.find({
-      select: { id: true, userId: true, provider: true },
+      select: { id: true, userId: true, teamId: true, provider: true },
       where: { fingerprint: In([...fingerprints]), ...(exceptId ? { id: Not(exceptId) } : {}) },
       take: 10,
     });
-    return rows.map((row) => ({ userId: row.userId, provider: row.provider }));
+    return rows.map((row) => ({ owner: ownerOf(row), provider: row.provider }));
   }
 
-  async findPolicy(userId: string, provider: ProviderId): Promise<FallbackPolicy | null> {
-    const row = await this.policies.findOneBy({ ownerKind: 'user', ownerId: userId, provider });
+  async findPolicy(owner: KeyOwner, provider: ProviderId): Promise<FallbackPolicy | null> {
+    const row = await this.policies.findOneBy({ ownerKind: owner.kind, ownerId: owner.id, provider });
     return row?.fallbackPolicy ?? null;
   }
 
-  async listPolicies(userId: string): Promise<Map<ProviderId, FallbackPolicy>> {
-    const rows = await this.policies.findBy({ ownerKind: 'user', ownerId: userId });
+  async listPolicies(owner: KeyOwner): Promise<Map<ProviderId, FallbackPolicy>> {
+    const rows = await this.policies.findBy({ ownerKind: owner.kind, ownerId: owner.id });
     return new Map(rows.map((row) => [row.provider, row.fallbackPolicy]));
   }
 
-  async savePolicy(userId: string, provider: ProviderId, policy: FallbackPolicy): Promise<void> {
-    await this.policies.upsert({ ownerKind: 'user', ownerId: userId, provider, fallbackPolicy: policy }, ['ownerKind', 'ownerId', 'provider']);
+  async savePolicy(owner: KeyOwner, provider: ProviderId, policy: FallbackPolicy): Promise<void> {
+    await this.policies.upsert({ ownerKind: owner.kind, ownerId: owner.id, provider, fallbackPolicy: policy }, ['ownerKind', 'ownerId', 'provider']);
   }
 
-  async delete(userId: string, provider: ProviderId): Promise<boolean> {
-    const result = await this.rows.delete({ userId, provider });
+  async delete(owner: KeyOwner, provider: ProviderId): Promise<boolean> {
+    const result = await this.rows.delete({ ...ownerColumns(owner), provider });
     return (result.affected ?? 0) > 0;
+  }
+
+  async deletePolicies(owner: KeyOwner): Promise<void> {
+    await this.policies.delete({ ownerKind: owner.kind, ownerId: owner.id });
+  }
+
+  async teamOwnerId(teamId: string): Promise<string | null> {
+    const rows: Array<{ user_id: string }> = await this.rows.query(`SELECT user_id FROM team_members WHERE team_id = $1 AND role = 'owner'`, [teamId]);
+    return rows[0]?.user_id ?? null;
   }
 
   findNotAtVersion(currentVersion: number, afterId: string | null, limit: number): Promise<ProviderKeyEntity[]> {

@@ -6,10 +6,10 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { CreateProviderKeyDto, UpdateProviderKeyDto } from './dto/provider-key.dto.js';
 import { ProviderKeyTestResultDto, ProviderKeyViewDto, ProviderPolicyViewDto, ProviderStatusDto } from './dto/provider-key.views.js';
-import { ProviderKeysService } from './provider-keys.service.js';
+import { ProviderKeysService, personalScope } from './provider-keys.service.js';
 
 /** `:provider` must be one UniRoute knows. */
-class ProviderParamPipe implements PipeTransform<string, ProviderId> {
+export class ProviderParamPipe implements PipeTransform<string, ProviderId> {
   transform(value: string): ProviderId {
     if (isProviderId(value)) return value;
     throw new GatewayError('unknown_provider', `Unknown provider "${value.slice(0, 40)}": use one of ${PROVIDER_IDS.join(', ')}.`, { param: 'provider' });
@@ -29,20 +29,20 @@ export class ProviderKeysController {
   @Post('provider-keys')
   @ApiCreatedResponse({ type: ProviderKeyViewDto, description: 'Carries `warnings: ["key_in_use_elsewhere"]` when another account stores the same key. The same key stored for another of your providers → 409.' })
   add(@CurrentPrincipal() principal: Principal, @Body() body: CreateProviderKeyDto, @CurrentOrigin() origin: RequestOrigin): Promise<ProviderKeyView> {
-    return this.providerKeys.addProviderKey(principal.userId, body, origin);
+    return this.providerKeys.addProviderKey(personalScope(principal.userId), body, origin);
   }
 
   @Get('provider-keys')
   @ApiOkResponse({ type: [ProviderKeyViewDto] })
   list(@CurrentPrincipal() principal: Principal): Promise<ProviderKeyView[]> {
-    return this.providerKeys.listProviderKeys(principal.userId);
+    return this.providerKeys.listProviderKeys(personalScope(principal.userId).owner);
   }
 
   @Get('provider-keys/:provider')
   @ApiParam(providerParam)
   @ApiOkResponse({ type: ProviderKeyViewDto })
   get(@CurrentPrincipal() principal: Principal, @Param('provider', ProviderParamPipe) provider: ProviderId): Promise<ProviderKeyView> {
-    return this.providerKeys.getProviderKey(principal.userId, provider);
+    return this.providerKeys.getProviderKey(personalScope(principal.userId).owner, provider);
   }
 
   @Put('provider-keys/:provider')
@@ -57,7 +57,7 @@ export class ProviderKeysController {
     @Body() body: UpdateProviderKeyDto,
     @CurrentOrigin() origin: RequestOrigin,
   ): Promise<ProviderKeyView | ProviderPolicyView> {
-    return this.providerKeys.updateProviderKey(principal.userId, provider, body, origin);
+    return this.providerKeys.updateProviderKey(personalScope(principal.userId), provider, body, origin);
   }
 
   @Delete('provider-keys/:provider')
@@ -65,7 +65,7 @@ export class ProviderKeysController {
   @ApiParam(providerParam)
   @ApiNoContentResponse()
   async remove(@CurrentPrincipal() principal: Principal, @Param('provider', ProviderParamPipe) provider: ProviderId, @CurrentOrigin() origin: RequestOrigin): Promise<void> {
-    await this.providerKeys.deleteProviderKey(principal.userId, provider, origin);
+    await this.providerKeys.deleteProviderKey(personalScope(principal.userId), provider, origin);
   }
 
   @Post('provider-keys/:provider/test')
@@ -73,7 +73,7 @@ export class ProviderKeysController {
   @ApiParam(providerParam)
   @ApiOkResponse({ type: ProviderKeyTestResultDto, description: 'A failed test is `ok: false` with the provider\'s reason, not an HTTP error.' })
   test(@CurrentPrincipal() principal: Principal, @Param('provider', ProviderParamPipe) provider: ProviderId, @CurrentOrigin() origin: RequestOrigin): Promise<ProviderKeyTestResult> {
-    return this.providerKeys.testProviderKey(principal.userId, provider, origin);
+    return this.providerKeys.testProviderKey(personalScope(principal.userId), provider, origin);
   }
 
   @Get('providers')

@@ -24,14 +24,14 @@ import { CacheInvalidationService } from '../cache-invalidation/cache-invalidati
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
-import { CryptoService, ProviderKeyDecryptionError } from '../crypto/crypto.service.js';
+import { CryptoService, ProviderKeyDecryptionError, type KeyOwner } from '../crypto/crypto.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
 import type { ProviderKeyEntity } from './provider-key.entity.js';
 import { isKeySkipped, type HealthVerdict } from './key-health.js';
-import { PROVIDER_KEY_REPOSITORY, type ProviderKeyChanges, type ProviderKeyRepository } from './provider-key.repository.js';
+import { PROVIDER_KEY_REPOSITORY, ownerOf, type ProviderKeyChanges, type ProviderKeyRepository } from './provider-key.repository.js';
 import { ProviderKeyTester } from './provider-key.tester.js';
 
 const MASK = '••••••••';
@@ -46,6 +46,8 @@ export interface UserCredential {
 /** A stored, active, decryptable key and what the provider last said about it. */
 export interface StoredKeyState {
   readonly kind: 'stored';
+  /** Whose key it is (a user's, or a team's for a team API key's request, §9). */
+  readonly owner: KeyOwner;
   readonly credential: UserCredential;
   /** Mutable: a live request's verdict applies on this replica at once, before the database write lands. */
   health: KeyHealth;
@@ -55,7 +57,7 @@ export interface StoredKeyState {
   readonly fingerprint: string | null;
 }
 
-/** What the resolver needs to know about one user and one provider (§8); cached, so a warm request reads no table. */
+/** What the resolver needs to know about one owner (user or team) and one provider (§8); cached, so a warm request reads no table. */
 export interface OwnerKeyState {
   readonly policy: FallbackPolicy;
   readonly key: StoredKeyState | { readonly kind: 'none' } | { readonly kind: 'unusable' };
@@ -78,6 +80,24 @@ function keyTestBucket(userId: string): string {
   return `provider-key-test:${userId}`;
 }
 
+/**
+ * Who is managing keys: whose keys (`owner`) and who acts (`actorId`, the session's user: audit actor, key-test
+ * budget). For a user's own keys both are the user; for a team's keys the owner is the team (§9).
+ */
+export interface KeyScope {
+  readonly owner: KeyOwner;
+  readonly actorId: string;
+}
+
+/** A user managing their own keys (§4). */
+export function personalScope(userId: string): KeyScope {
+  return { owner: { kind: 'user', id: userId }, actorId: userId };
+}
+
+function cacheKeyOf(owner: KeyOwner, provider: ProviderId): string {
+  return `${owner.kind}:${owner.id}:${provider}`;
+}
+
 /** What `rotateAll` did. */
 export interface RotationReport {
   rotated: number;
@@ -86,13 +106,14 @@ export interface RotationReport {
 }
 
 /**
- * BYOK (§4): the only place that encrypts and decrypts provider keys. Management calls are scoped
- * to one user (the id comes from the session, never the body). The router asks
- * `resolveUserCredential`, which answers from a per-user cache once warm.
+ * BYOK (§4) and team keys (§9): the only place that encrypts and decrypts provider keys, for either
+ * kind of owner. Management calls are scoped to one owner (a user's id comes from the session, a
+ * team's from a route the teams guard already checked the caller's role on). The resolver asks
+ * `ownerKeyState`, which answers from a per-owner cache once warm.
  */
 @Injectable()
 export class ProviderKeysService {
-  /** `userId:provider` → credential; a warm gateway request needs neither the database nor the cipher. */
+  /** `kind:ownerId:provider` → credential; a warm gateway request needs neither the database nor the cipher. */
   private readonly credentials = new VersionedCache<CredentialEntry>(CACHE_SIZE);
 
   constructor(
@@ -109,18 +130,19 @@ export class ProviderKeysService {
   ) {
     invalidation.subscribe(
       (message) => {
-        if (message.kind === 'provider-key') this.credentials.delete(`${message.userId}:${message.provider}`);
+        if (message.kind === 'provider-key') this.credentials.delete(`${message.ownerKind}:${message.ownerId}:${message.provider}`);
       },
       () => this.credentials.clear(),
     );
   }
 
-  async addProviderKey(userId: string, request: CreateProviderKeyRequest, origin?: RequestOrigin): Promise<ProviderKeyView> {
-    const warnings = await this.checkFingerprint(userId, request.provider, request.apiKey);
-    if (request.validate) await this.requireAccepted(userId, request.provider, request.apiKey);
-    const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider: request.provider });
+  async addProviderKey(scope: KeyScope, request: CreateProviderKeyRequest, origin?: RequestOrigin): Promise<ProviderKeyView> {
+    const { owner } = scope;
+    const warnings = await this.checkFingerprint(owner, request.provider, request.apiKey);
+    if (request.validate) await this.requireAccepted(scope.actorId, request.provider, request.apiKey);
+    const sealed = this.crypto.encryptProviderKey(request.apiKey, { owner, provider: request.provider });
     const entity = await this.repository.insert({
-      userId,
+      owner,
       provider: request.provider,
       apiKeyEncrypted: sealed.ciphertext,
       keyVersion: sealed.keyVersion,
@@ -128,7 +150,8 @@ export class ProviderKeysService {
       fingerprint: this.crypto.fingerprintProviderKey(request.apiKey),
     });
     if (!entity) {
-      throw new GatewayError('conflict', `You already have a ${PROVIDER_LABELS[request.provider]} key. Update it with PUT /admin/provider-keys/${request.provider}.`, {
+      const whose = owner.kind === 'team' ? 'This team already has' : 'You already have';
+      throw new GatewayError('conflict', `${whose} a ${PROVIDER_LABELS[request.provider]} key. Update it with PUT ${keysPath(owner)}/${request.provider}.`, {
         param: 'provider',
       });
     }
@@ -138,19 +161,19 @@ export class ProviderKeysService {
       await this.repository.update(entity.id, verdict);
       Object.assign(entity, verdict);
     }
-    await this.changed(userId, request.provider);
-    this.record(userId, 'provider_key.created', request.provider, origin, { last4: entity.keyLast4, validated: request.validate === true });
-    const policy = (await this.repository.findPolicy(userId, request.provider)) ?? DEFAULT_FALLBACK_POLICY;
+    await this.changed(owner, request.provider);
+    this.record(scope, 'provider_key.created', request.provider, origin, { last4: entity.keyLast4, validated: request.validate === true });
+    const policy = (await this.repository.findPolicy(owner, request.provider)) ?? DEFAULT_FALLBACK_POLICY;
     return withWarnings(this.toView(entity, policy), warnings);
   }
 
-  async getProviderKey(userId: string, provider: ProviderId): Promise<ProviderKeyView> {
-    const entity = await this.require(userId, provider);
-    return this.toView(entity, (await this.repository.findPolicy(userId, provider)) ?? DEFAULT_FALLBACK_POLICY);
+  async getProviderKey(owner: KeyOwner, provider: ProviderId): Promise<ProviderKeyView> {
+    const entity = await this.require(owner, provider);
+    return this.toView(entity, (await this.repository.findPolicy(owner, provider)) ?? DEFAULT_FALLBACK_POLICY);
   }
 
-  async listProviderKeys(userId: string): Promise<ProviderKeyView[]> {
-    const [entities, policies] = await Promise.all([this.repository.listByUser(userId), this.repository.listPolicies(userId)]);
+  async listProviderKeys(owner: KeyOwner): Promise<ProviderKeyView[]> {
+    const [entities, policies] = await Promise.all([this.repository.listByOwner(owner), this.repository.listPolicies(owner)]);
     return entities
       .sort((a, b) => PROVIDER_IDS.indexOf(a.provider) - PROVIDER_IDS.indexOf(b.provider))
       .map((entity) => this.toView(entity, policies.get(entity.provider) ?? DEFAULT_FALLBACK_POLICY));
@@ -161,7 +184,7 @@ export class ProviderKeysService {
    * alone needs no stored key: the answer is then the policy row (`key: null`).
    */
   async updateProviderKey(
-    userId: string,
+    scope: KeyScope,
     provider: ProviderId,
     request: UpdateProviderKeyRequest,
     origin?: RequestOrigin,
@@ -169,16 +192,17 @@ export class ProviderKeysService {
     if (request.apiKey === undefined && request.isActive === undefined && request.fallbackPolicy === undefined) {
       throw new GatewayError('validation_failed', 'Send apiKey, isActive, fallbackPolicy or a combination.', { param: 'apiKey' });
     }
-    const entity = await this.repository.find(userId, provider);
-    if (!entity && (request.apiKey !== undefined || request.isActive !== undefined)) throw notFound(provider);
-    const previousPolicy = (await this.repository.findPolicy(userId, provider)) ?? DEFAULT_FALLBACK_POLICY;
+    const { owner } = scope;
+    const entity = await this.repository.find(owner, provider);
+    if (!entity && (request.apiKey !== undefined || request.isActive !== undefined)) throw notFound(owner, provider);
+    const previousPolicy = (await this.repository.findPolicy(owner, provider)) ?? DEFAULT_FALLBACK_POLICY;
     let warnings: ProviderKeyWarning[] = [];
     if (entity && (request.apiKey !== undefined || request.isActive !== undefined)) {
       const changes: ProviderKeyChanges = {};
       if (request.apiKey !== undefined) {
-        warnings = await this.checkFingerprint(userId, provider, request.apiKey, entity.id);
-        if (request.validate) await this.requireAccepted(userId, provider, request.apiKey);
-        const sealed = this.crypto.encryptProviderKey(request.apiKey, { userId, provider });
+        warnings = await this.checkFingerprint(owner, provider, request.apiKey, entity.id);
+        if (request.validate) await this.requireAccepted(scope.actorId, provider, request.apiKey);
+        const sealed = this.crypto.encryptProviderKey(request.apiKey, { owner, provider });
         // The old verdict was about the old key; the new one is untested unless it was tested before saving.
         const verdict: ProviderKeyChanges = request.validate
           ? { lastTestOk: true, lastTestedAt: new Date(), health: 'ok' }
@@ -199,51 +223,61 @@ export class ProviderKeysService {
       if (request.apiKey !== undefined) detail['replaced'] = true;
       if (changes.keyLast4 !== undefined) detail['last4'] = changes.keyLast4;
       if (request.isActive !== undefined) detail['isActive'] = request.isActive;
-      this.record(userId, 'provider_key.updated', provider, origin, detail);
+      this.record(scope, 'provider_key.updated', provider, origin, detail);
     }
     if (request.fallbackPolicy !== undefined && request.fallbackPolicy !== previousPolicy) {
-      await this.repository.savePolicy(userId, provider, request.fallbackPolicy);
-      this.record(userId, 'provider_key.policy_changed', provider, origin, { from: previousPolicy, to: request.fallbackPolicy });
+      await this.repository.savePolicy(owner, provider, request.fallbackPolicy);
+      this.record(scope, 'provider_key.policy_changed', provider, origin, { from: previousPolicy, to: request.fallbackPolicy });
     }
-    await this.changed(userId, provider);
+    await this.changed(owner, provider);
     const policy = request.fallbackPolicy ?? previousPolicy;
     if (!entity) return { provider, fallbackPolicy: policy, key: null };
-    return withWarnings(this.toView(await this.require(userId, provider), policy), warnings);
+    return withWarnings(this.toView(await this.require(owner, provider), policy), warnings);
   }
 
-  async deleteProviderKey(userId: string, provider: ProviderId, origin?: RequestOrigin): Promise<void> {
-    if (!(await this.repository.delete(userId, provider))) throw notFound(provider);
-    await this.changed(userId, provider);
-    this.record(userId, 'provider_key.deleted', provider, origin);
+  async deleteProviderKey(scope: KeyScope, provider: ProviderId, origin?: RequestOrigin): Promise<void> {
+    if (!(await this.repository.delete(scope.owner, provider))) throw notFound(scope.owner, provider);
+    await this.changed(scope.owner, provider);
+    this.record(scope, 'provider_key.deleted', provider, origin);
+  }
+
+  /**
+   * A team is gone (§9): its rows went with it (`ON DELETE CASCADE`); its policies have no foreign key and go
+   * here; every replica drops the team's cached credentials.
+   */
+  async forgetOwner(owner: KeyOwner): Promise<void> {
+    await this.repository.deletePolicies(owner);
+    await Promise.all(PROVIDER_IDS.map((provider) => this.changed(owner, provider)));
   }
 
   /** Tests the stored key and remembers the verdict (`lastTestOk` and `health`) for the settings page. */
-  async testProviderKey(userId: string, provider: ProviderId, origin?: RequestOrigin): Promise<ProviderKeyTestResult> {
-    const entity = await this.require(userId, provider);
+  async testProviderKey(scope: KeyScope, provider: ProviderId, origin?: RequestOrigin): Promise<ProviderKeyTestResult> {
+    const entity = await this.require(scope.owner, provider);
     let apiKey: string;
     try {
       apiKey = this.decrypt(entity);
     } catch (error) {
       if (!(error instanceof ProviderKeyDecryptionError)) throw error;
-      return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider) };
+      return { ok: false, provider, latencyMs: 0, status: null, message: unusableMessage(provider, scope.owner.kind) };
     }
-    await this.countKeyTest(userId);
+    await this.countKeyTest(scope.actorId);
     // A success clears any state; a failure that says something about the key sets it; an outage says nothing.
     const { result, verdict } = await this.tester.probe(provider, apiKey);
     const changes: ProviderKeyChanges = { lastTestedAt: new Date(), lastTestOk: result.ok };
     if (verdict) Object.assign(changes, { health: verdict.health, healthReason: verdict.reason, healthUntil: verdict.until });
     await this.repository.update(entity.id, changes);
-    this.record(userId, 'provider_key.tested', provider, origin, { ok: result.ok, status: result.status }, result.ok ? 'success' : 'failure');
+    this.record(scope, 'provider_key.tested', provider, origin, { ok: result.ok, status: result.status }, result.ok ? 'success' : 'failure');
     if (verdict && (verdict.health !== entity.health || verdict.reason !== entity.healthReason)) {
-      this.record(userId, 'provider_key.health_changed', provider, origin, { from: entity.health, to: verdict.health, via: 'test' });
-      await this.changed(userId, provider);
+      this.record(scope, 'provider_key.health_changed', provider, origin, { from: entity.health, to: verdict.health, via: 'test' });
+      await this.changed(scope.owner, provider);
     }
     return result;
   }
 
   /** Per provider: is there a server key, is fallback allowed, the user's policy, and does this user fall back now. */
   async providerStatuses(userId: string): Promise<ProviderStatus[]> {
-    const [keys, policies] = await Promise.all([this.repository.listByUser(userId), this.repository.listPolicies(userId)]);
+    const owner: KeyOwner = { kind: 'user', id: userId };
+    const [keys, policies] = await Promise.all([this.repository.listByOwner(owner), this.repository.listPolicies(owner)]);
     const now = Date.now();
     return PROVIDER_IDS.map((provider) => {
       const serverKeyConfigured = this.config.providers[provider].serverKey !== undefined;
@@ -256,16 +290,16 @@ export class ProviderKeysService {
   }
 
   /**
-   * The caller's policy for `provider` and their stored key with its health. Warm calls touch neither the
+   * The owner's policy for `provider` and their stored key with its health. Warm calls touch neither the
    * database nor the cipher. An inactive key is `none`; one that no longer decrypts is `unusable`.
    */
-  async ownerKeyState(userId: string, provider: ProviderId, requestId?: string): Promise<OwnerKeyState> {
-    const cacheKey = `${userId}:${provider}`;
+  async ownerKeyState(owner: KeyOwner, provider: ProviderId, requestId?: string): Promise<OwnerKeyState> {
+    const cacheKey = cacheKeyOf(owner, provider);
     let entry = this.credentials.get(cacheKey);
     this.metrics.cacheLookup('provider_credential', entry !== undefined);
     if (!entry) {
       const generation = this.credentials.generation;
-      entry = await this.loadCredential(userId, provider, requestId);
+      entry = await this.loadCredential(owner, provider, requestId);
       this.credentials.set(cacheKey, entry, generation);
     }
     return entry;
@@ -280,6 +314,7 @@ export class ProviderKeysService {
    * What live traffic said about a stored key (§8): a verdict (401/403/402/429) or `ok` after a success.
    * Applies on this replica at once (the next request already skips the key), then is written and
    * broadcast in the background: never awaited by the request, never failing it. Only a change is written.
+   * `userId` is the caller whose request it was (the audit event's actor); the key's owner is `key.owner`.
    */
   reportTraffic(userId: string, provider: ProviderId, key: StoredKeyState, verdict: HealthVerdict | 'ok', requestId?: string): void {
     const next: HealthVerdict = verdict === 'ok' ? { health: 'ok', reason: null, until: null } : verdict;
@@ -288,9 +323,9 @@ export class ProviderKeysService {
     key.health = next.health;
     key.healthUntil = next.until;
     key.healthReason = next.reason;
-    void this.persistHealth(userId, provider, key, next)
+    void this.persistHealth(provider, key, next)
       .then((written) => {
-        if (written) this.record(userId, 'provider_key.health_changed', provider, undefined, { from, to: next.health, via: 'request' });
+        if (written) this.record({ owner: key.owner, actorId: userId }, 'provider_key.health_changed', provider, undefined, { from, to: next.health, via: 'request' });
       })
       .catch((error: unknown) => this.logger.warn({ reqId: requestId, err: error, provider }, 'could not record a provider key health change'));
   }
@@ -330,27 +365,38 @@ export class ProviderKeysService {
           this.logger.warn({ providerKeyId: entity.id, keyVersion: entity.keyVersion }, 'rotation: key does not decrypt; left as it is');
           continue;
         }
-        const sealed = this.crypto.encryptProviderKey(plaintext, { userId: entity.userId, provider: entity.provider });
+        const owner = ownerOf(entity);
+        const sealed = this.crypto.encryptProviderKey(plaintext, { owner, provider: entity.provider });
         // The fingerprint secret comes from the master key too: re-computed with the ciphertext, so it stays valid.
         const fingerprint = this.crypto.fingerprintProviderKey(plaintext);
         const replaced = await this.repository.replaceCiphertext(entity.id, entity.apiKeyEncrypted, { apiKeyEncrypted: sealed.ciphertext, keyVersion: sealed.keyVersion, fingerprint });
         if (replaced) {
           report.rotated += 1;
-          this.audit.record({ actor: { id: entity.userId }, action: 'provider_key.rotated', provider: entity.provider, detail: { fromVersion: entity.keyVersion, toVersion: sealed.keyVersion } });
+          // A team's rotation is attributed to its owner: the audit log names a person, and the team's admins see it.
+          const actorId = owner.kind === 'user' ? owner.id : await this.repository.teamOwnerId(owner.id);
+          if (actorId) {
+            this.audit.record({
+              actor: { id: actorId },
+              action: 'provider_key.rotated',
+              provider: entity.provider,
+              ...(owner.kind === 'team' ? { teamId: owner.id } : {}),
+              detail: { fromVersion: entity.keyVersion, toVersion: sealed.keyVersion },
+            });
+          }
         } else report.skipped += 1; // changed by its user meanwhile: already sealed with the current key
       }
     }
   }
 
-  private async loadCredential(userId: string, provider: ProviderId, requestId: string | undefined): Promise<CredentialEntry> {
-    const [entity, storedPolicy] = await Promise.all([this.repository.find(userId, provider), this.repository.findPolicy(userId, provider)]);
+  private async loadCredential(owner: KeyOwner, provider: ProviderId, requestId: string | undefined): Promise<CredentialEntry> {
+    const [entity, storedPolicy] = await Promise.all([this.repository.find(owner, provider), this.repository.findPolicy(owner, provider)]);
     const policy = storedPolicy ?? DEFAULT_FALLBACK_POLICY;
     if (!entity || !entity.isActive) return { policy, key: { kind: 'none' } };
     try {
       const credential = { apiKey: this.decrypt(entity), providerKeyId: entity.id };
       return {
         policy,
-        key: { kind: 'stored', credential, health: entity.health, healthUntil: entity.healthUntil, healthReason: entity.healthReason, fingerprint: entity.fingerprint },
+        key: { kind: 'stored', owner, credential, health: entity.health, healthUntil: entity.healthUntil, healthReason: entity.healthReason, fingerprint: entity.fingerprint },
       };
     } catch (error) {
       if (!(error instanceof ProviderKeyDecryptionError)) throw error;
@@ -360,7 +406,7 @@ export class ProviderKeysService {
   }
 
   /** Writes a traffic verdict unless the key was replaced meanwhile; tells every replica. */
-  private async persistHealth(userId: string, provider: ProviderId, key: StoredKeyState, verdict: HealthVerdict): Promise<boolean> {
+  private async persistHealth(provider: ProviderId, key: StoredKeyState, verdict: HealthVerdict): Promise<boolean> {
     const written = await this.repository.updateHealth(key.credential.providerKeyId, key.fingerprint, {
       health: verdict.health,
       healthReason: verdict.reason,
@@ -368,25 +414,29 @@ export class ProviderKeysService {
       // The settings page's older boolean follows the provider's refusals too.
       ...(verdict.health === 'rejected' ? { lastTestOk: false, lastTestedAt: new Date() } : {}),
     });
-    if (written) await this.changed(userId, provider);
+    if (written) await this.changed(key.owner, provider);
     return written;
   }
 
   /**
-   * §8 fingerprints: the same key stored by this user for another provider is refused (409); stored by
-   * another account it is saved with a warning that never says whose.
+   * §8 fingerprints: the same key stored by this owner for another provider is refused (409); stored by
+   * another account or team it is saved with a warning that never says whose.
    */
-  private async checkFingerprint(userId: string, provider: ProviderId, apiKey: string, exceptId?: string): Promise<ProviderKeyWarning[]> {
+  private async checkFingerprint(owner: KeyOwner, provider: ProviderId, apiKey: string, exceptId?: string): Promise<ProviderKeyWarning[]> {
     const matches = await this.repository.findByFingerprint(this.crypto.fingerprintCandidates(apiKey), exceptId);
-    const own = matches.find((match) => match.userId === userId && match.provider !== provider);
+    const isOwn = (match: { owner: KeyOwner }) => match.owner.kind === owner.kind && match.owner.id === owner.id;
+    const own = matches.find((match) => isOwn(match) && match.provider !== provider);
     if (own) {
-      throw new GatewayError('conflict', `You already store this key as your ${PROVIDER_LABELS[own.provider]} key.`, { param: 'apiKey' });
+      const whose = owner.kind === 'team' ? "as this team's" : 'as your';
+      throw new GatewayError('conflict', `You already store this key ${whose} ${PROVIDER_LABELS[own.provider]} key.`, { param: 'apiKey' });
     }
-    return matches.some((match) => match.userId !== userId) ? ['key_in_use_elsewhere'] : [];
+    return matches.some((match) => !isOwn(match)) ? ['key_in_use_elsewhere'] : [];
   }
 
-  private record(userId: string, action: AuditAction, provider: ProviderId, origin: RequestOrigin | undefined, detail?: AuditDetail, outcome: 'success' | 'failure' = 'success'): void {
-    this.audit.record({ actor: { id: userId }, action, provider, origin, detail, outcome });
+  /** Team keys' events carry `teamId`, so the team's admins see them in their audit log (§8). */
+  private record(scope: KeyScope, action: AuditAction, provider: ProviderId, origin: RequestOrigin | undefined, detail?: AuditDetail, outcome: 'success' | 'failure' = 'success'): void {
+    const teamId = scope.owner.kind === 'team' ? scope.owner.id : undefined;
+    this.audit.record({ actor: { id: scope.actorId }, action, provider, ...(teamId ? { teamId } : {}), origin, detail, outcome });
   }
 
   private async requireAccepted(userId: string, provider: ProviderId, apiKey: string): Promise<void> {
@@ -433,18 +483,18 @@ export class ProviderKeysService {
     );
   }
 
-  private async require(userId: string, provider: ProviderId): Promise<ProviderKeyEntity> {
-    const entity = await this.repository.find(userId, provider);
-    if (!entity) throw notFound(provider);
+  private async require(owner: KeyOwner, provider: ProviderId): Promise<ProviderKeyEntity> {
+    const entity = await this.repository.find(owner, provider);
+    if (!entity) throw notFound(owner, provider);
     return entity;
   }
 
-  private async changed(userId: string, provider: ProviderId): Promise<void> {
-    await this.invalidation.publish({ kind: 'provider-key', userId, provider });
+  private async changed(owner: KeyOwner, provider: ProviderId): Promise<void> {
+    await this.invalidation.publish({ kind: 'provider-key', ownerKind: owner.kind, ownerId: owner.id, provider });
   }
 
   private decrypt(entity: ProviderKeyEntity): string {
-    return this.crypto.decryptProviderKey({ ciphertext: entity.apiKeyEncrypted, keyVersion: entity.keyVersion }, { userId: entity.userId, provider: entity.provider });
+    return this.crypto.decryptProviderKey({ ciphertext: entity.apiKeyEncrypted, keyVersion: entity.keyVersion }, { owner: ownerOf(entity), provider: entity.provider });
   }
 
   private isUsable(entity: ProviderKeyEntity): boolean {
@@ -488,11 +538,20 @@ function last4(apiKey: string): string {
   return apiKey.slice(-4);
 }
 
-function notFound(provider: ProviderId): GatewayError {
-  return new GatewayError('not_found', `You have no ${PROVIDER_LABELS[provider]} key.`, { param: 'provider' });
+function notFound(owner: KeyOwner, provider: ProviderId): GatewayError {
+  const whose = owner.kind === 'team' ? 'This team has' : 'You have';
+  return new GatewayError('not_found', `${whose} no ${PROVIDER_LABELS[provider]} key.`, { param: 'provider' });
+}
+
+/** Where the owner's keys are managed, for messages that say what to do. */
+function keysPath(owner: KeyOwner): string {
+  return owner.kind === 'team' ? `/admin/teams/${owner.id}/provider-keys` : '/admin/provider-keys';
 }
 
 /** Why a stored key that no longer decrypts cannot be used, and what to do. */
-export function unusableMessage(provider: ProviderId): string {
+export function unusableMessage(provider: ProviderId, ownerKind: KeyOwner['kind'] = 'user'): string {
+  if (ownerKind === 'team') {
+    return `The team's stored ${PROVIDER_LABELS[provider]} key can no longer be decrypted (it was altered or the master key changed). A team admin must delete it and add it again.`;
+  }
   return `Your stored ${PROVIDER_LABELS[provider]} key can no longer be decrypted (it was altered or the master key changed). Delete it and add it again in Settings → Provider keys.`;
 }

@@ -1,14 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDER_LABELS, type FallbackPolicy, type KeySource, type ProviderId } from '@uniroute/shared';
+import { KEY_ID_HEADER, PROVIDER_LABELS, TEAM_ID_HEADER, type FallbackPolicy, type KeySource, type ProviderId } from '@uniroute/shared';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { KeyOwner } from '../crypto/crypto.service.js';
 import { ProviderKeysService, unusableMessage, usableKey, type OwnerKeyState, type StoredKeyState } from '../provider-keys/provider-keys.service.js';
 import { ServerKeyRationExceededError, ServerKeyRationService } from '../quotas/server-key-ration.service.js';
+
+/**
+ * Who is calling, as the API key says (§9): `teamId` set for a team API key, whose requests bill the team —
+ * the team's keys and policy, never the user's own; absent for a personal key, which never uses a team's.
+ */
+export interface KeyCaller {
+  readonly userId: string;
+  readonly teamId?: string;
+}
 
 /** The key a request goes upstream with, and whose it is. */
 export interface ResolvedCredential {
   readonly apiKey: string;
   readonly keySource: KeySource;
+  /** `x-uniroute-team-id` (§9): the team a team API key's request was billed to (its key or the server key). */
+  readonly teamId?: string;
   /** `x-uniroute-key-id` (§8): the stored key's id, `server` or `request`. */
   readonly keyId: string;
   /** Set for a stored key: what the provider answers goes back to its health. */
@@ -31,8 +43,20 @@ export interface ResolveOptions {
 /** Where users add their keys, named in errors so the fix is one click away. */
 export const PROVIDER_KEYS_PAGE = '/settings/provider-keys';
 
+/** The response headers that say whose key a request used (§5, §8, §9): every gateway route sets them from here. */
+export function credentialHeaders(credential: ResolvedCredential): Record<string, string> {
+  return {
+    'x-uniroute-key-source': credential.keySource,
+    [KEY_ID_HEADER]: credential.keyId,
+    ...(credential.teamId ? { [TEAM_ID_HEADER]: credential.teamId } : {}),
+  };
+}
+
 /**
- * THE place a request's provider key is chosen (§5, §8): API key → owner → policy → health → key.
+ * THE place a request's provider key is chosen (§5, §8, §9): API key → owner → policy → health → key.
+ * The owner is the API key's: a team API key's requests use the team's stored key and the team's policy
+ * (`x-uniroute-key-source: team`), a personal key's the user's. The server key is rationed per calling
+ * USER either way, so joining teams never multiplies anyone's `SERVER_KEY_RPM`.
  * A key sent with the request wins (it is the caller's own, for this request). Otherwise the owner's
  * policy for the provider (`byok_only` when the request says `x-uniroute-byok: required`) decides
  * between their stored key — skipped while its health says so — and the server key, which is still
@@ -48,28 +72,31 @@ export class CredentialResolver {
   ) {}
 
   /** `requestId` only labels the log line written if the user's stored key turns out unusable. */
-  async resolve(userId: string, provider: ProviderId, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential> {
+  async resolve(caller: KeyCaller, provider: ProviderId, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential> {
+    const { userId, teamId } = caller;
+    const team = teamId ? { teamId } : {};
     if (options.requestKey !== undefined) {
       // Only requests carrying a key pay this read: the warm path without the header stays free of queries.
       await this.providerKeys.assertRequestKeyBudget(userId);
-      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request' };
+      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request', ...team };
     }
-    const state = await this.providerKeys.ownerKeyState(userId, provider, requestId);
+    const owner: KeyOwner = teamId ? { kind: 'team', id: teamId } : { kind: 'user', id: userId };
+    const state = await this.providerKeys.ownerKeyState(owner, provider, requestId);
     const policy: FallbackPolicy = options.byokRequired ? 'byok_only' : state.policy;
     if (policy !== 'server_only') {
-      if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider));
+      if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider, owner.kind));
       const own = usableKey(state);
       if (own) {
         this.providerKeys.markUsed(own);
-        return { apiKey: own.credential.apiKey, keySource: 'user', keyId: own.credential.providerKeyId, storedKey: own };
+        return { apiKey: own.credential.apiKey, keySource: teamId ? 'team' : 'user', keyId: own.credential.providerKeyId, storedKey: own, ...team };
       }
     }
     const serverKey = this.config.providers[provider].serverKey;
     if (policy !== 'byok_only' && serverKey && this.config.allowServerKeyFallback) {
       if (options.rationed !== false) await this.ration.admit(userId, provider);
-      return { apiKey: serverKey, keySource: 'server', keyId: 'server' };
+      return { apiKey: serverKey, keySource: 'server', keyId: 'server', ...team };
     }
-    throw new GatewayError('provider_key_missing', noUsableKeyMessage(provider, policy, state, options, Boolean(serverKey)));
+    throw new GatewayError('provider_key_missing', noUsableKeyMessage(provider, policy, state, options, Boolean(serverKey), teamId));
   }
 
   /**
@@ -77,10 +104,10 @@ export class CredentialResolver {
    * policy allows instead, for one retry — or `null` when there is none, and the provider's own error stands.
    * Over the server-key ration is still a 429.
    */
-  async fallbackAfterRejection(userId: string, provider: ProviderId, failed: ResolvedCredential, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential | null> {
-    if (failed.keySource !== 'user') return null;
+  async fallbackAfterRejection(caller: KeyCaller, provider: ProviderId, failed: ResolvedCredential, requestId?: string, options: ResolveOptions = {}): Promise<ResolvedCredential | null> {
+    if (failed.keySource !== 'user' && failed.keySource !== 'team') return null;
     try {
-      const next = await this.resolve(userId, provider, requestId, { ...options, requestKey: undefined });
+      const next = await this.resolve(caller, provider, requestId, { ...options, requestKey: undefined });
       return next.keyId === failed.keyId ? null : next;
     } catch (error) {
       if (error instanceof ServerKeyRationExceededError) throw error;
@@ -104,20 +131,39 @@ export class CredentialResolver {
   }
 }
 
-/** Why nothing could serve the request, in the terms the user can act on. */
-function noUsableKeyMessage(provider: ProviderId, policy: FallbackPolicy, state: OwnerKeyState, options: ResolveOptions, serverKeyConfigured: boolean): string {
+/**
+ * Why nothing could serve the request, in the terms the caller can act on. For a team API key (§9) it is about the
+ * team's key and policy, and says that the caller's own key is never used for it.
+ */
+function noUsableKeyMessage(
+  provider: ProviderId,
+  policy: FallbackPolicy,
+  state: OwnerKeyState,
+  options: ResolveOptions,
+  serverKeyConfigured: boolean,
+  teamId: string | undefined,
+): string {
   const label = PROVIDER_LABELS[provider];
   const serverWhy = serverKeyConfigured ? 'this gateway does not share its server key (ALLOW_SERVER_KEY_FALLBACK=false)' : 'this gateway has no server key for it';
+  const whose = teamId ? "the team's" : 'your';
+  const fix = teamId
+    ? ` This is a team API key: it uses only the team's keys, never your own; a team admin manages them at /admin/teams/${teamId}/provider-keys.`
+    : '';
   if (policy === 'server_only') {
-    return `No ${label} API key: your fallback policy for ${label} is server_only and ${serverWhy}. Change the policy or add your key at ${PROVIDER_KEYS_PAGE}.`;
+    const change = teamId ? '' : ` Change the policy or add your key at ${PROVIDER_KEYS_PAGE}.`;
+    return `No ${label} API key: ${whose} fallback policy for ${label} is server_only and ${serverWhy}.${change}${fix}`;
   }
   const own =
     state.key.kind === 'stored'
-      ? `your ${label} key is skipped: ${state.key.healthReason ?? state.key.health}${state.key.health === 'rate_limited' && state.key.healthUntil ? ` It is used again after ${state.key.healthUntil.toISOString()}.` : ''}`
-      : `you have not added a ${label} key (or it is switched off)`;
+      ? `${whose} ${label} key is skipped: ${state.key.healthReason ?? state.key.health}${state.key.health === 'rate_limited' && state.key.healthUntil ? ` It is used again after ${state.key.healthUntil.toISOString()}.` : ''}`
+      : teamId
+        ? `the team has not added a ${label} key (or it is switched off)`
+        : `you have not added a ${label} key (or it is switched off)`;
   if (policy === 'byok_only') {
-    const why = options.byokRequired ? 'this request sent x-uniroute-byok: required' : `your fallback policy for ${label} is byok_only`;
+    const why = options.byokRequired ? 'this request sent x-uniroute-byok: required' : `${whose} fallback policy for ${label} is byok_only`;
+    if (teamId) return `No usable team ${label} API key: ${own} and ${why}, so the server key is never used.${fix}`;
     return `No usable ${label} API key of yours: ${own} and ${why}, so the server key is never used. Add or replace your key at ${PROVIDER_KEYS_PAGE}.`;
   }
+  if (teamId) return `No ${label} API key: ${own} and ${serverWhy}.${fix}`;
   return `No ${label} API key: ${own} and ${serverWhy}. Add your ${label} key at ${PROVIDER_KEYS_PAGE}.`;
 }

@@ -12,7 +12,7 @@ import { resolveModel } from '../providers/resolve-model.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { ServerKeyRationExceededError } from '../quotas/server-key-ration.service.js';
 import { credentialCacheKey } from './credential-cache-key.js';
-import { CredentialResolver } from './credential-resolver.js';
+import { CredentialResolver, type KeyCaller } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
 
 /** Model lists change rarely; a minute keeps `/v1/models` cheap without going stale for long. */
@@ -42,7 +42,7 @@ export class ModelsService {
    * (§8) and this list spans every provider, so there is none it could apply to — and guessing would send the key
    * to providers it was never meant for.
    */
-  async list(userId: string, requestId: string, headers: IncomingHttpHeaders = {}): Promise<ModelList> {
+  async list(caller: KeyCaller, requestId: string, headers: IncomingHttpHeaders = {}): Promise<ModelList> {
     const { byokRequired, requestKey } = gatewayRequestOptions(headers, this.config);
     if (requestKey !== undefined) {
       throw new GatewayError(
@@ -51,21 +51,21 @@ export class ModelsService {
         { param: REQUEST_KEY_HEADER },
       );
     }
-    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(userId, provider, requestId, byokRequired === true)));
+    const perProvider = await Promise.all(PROVIDER_IDS.map((provider) => this.listProvider(caller, provider, requestId, byokRequired === true)));
     return { object: 'list', data: perProvider.flat() };
   }
 
-  private async listProvider(userId: string, provider: ProviderId, requestId: string, byokRequired: boolean): Promise<ModelList['data']> {
+  private async listProvider(caller: KeyCaller, provider: ProviderId, requestId: string, byokRequired: boolean): Promise<ModelList['data']> {
     let ids: string[];
     try {
       // Rationed only when the list is fetched: a cached list costs the server key nothing.
-      const credential = await this.credentials.resolve(userId, provider, requestId, { rationed: false, byokRequired });
+      const credential = await this.credentials.resolve(caller, provider, requestId, { rationed: false, byokRequired });
       const cacheKey = credentialCacheKey(provider, credential.apiKey);
       const cached = this.cache.get(cacheKey);
       if (cached) {
         ids = cached;
       } else {
-        await this.credentials.rationServerKey(userId, provider, credential);
+        await this.credentials.rationServerKey(caller.userId, provider, credential);
         ids = await this.fetchIds(provider, credential.apiKey, credential.keySource);
       }
       this.cache.set(cacheKey, ids);

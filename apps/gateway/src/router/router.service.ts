@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KEY_ID_HEADER, type ChatCompletionCreateParams, type ProviderId } from '@uniroute/shared';
+import type { ChatCompletionCreateParams, ProviderId } from '@uniroute/shared';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ import { resolveModel } from '../providers/resolve-model.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { parseChatRequest } from './chat-request.schema.js';
-import { CredentialResolver, type ResolvedCredential } from './credential-resolver.js';
+import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
 import { DONE_EVENT, SSE_HEADERS, toSseEvents, writeWithBackpressure } from './sse.js';
 
@@ -75,7 +75,7 @@ export class RouterService {
     outcome.model = model;
     outcome.stream = parsed.stream === true;
     const options = gatewayRequestOptions(reply.request.headers, this.config);
-    let credential = await this.credentials.resolve(principal.userId, provider, reply.request.id, options);
+    let credential = await this.credentials.resolve(principal, provider, reply.request.id, options);
 
     const abort = new ClientDisconnect(reply.raw);
     try {
@@ -83,8 +83,7 @@ export class RouterService {
         outcome.keySource = credential.keySource;
         void reply
           .header('x-uniroute-provider', provider)
-          .header('x-uniroute-key-source', credential.keySource)
-          .header(KEY_ID_HEADER, credential.keyId);
+          .headers(credentialHeaders(credential));
         const exchange: Exchange = {
           principal,
           provider,
@@ -109,7 +108,7 @@ export class RouterService {
           const { error, verdict } = await this.upstreamError(exchange, response);
           // §8: the provider refused the stored key before a byte went out (JSON or stream): one retry on what the policy allows.
           if (verdict && attempt === 1) {
-            const fallback = await this.credentials.fallbackAfterRejection(principal.userId, provider, credential, reply.request.id, options);
+            const fallback = await this.credentials.fallbackAfterRejection(principal, provider, credential, reply.request.id, options);
             if (fallback) {
               credential = fallback;
               continue;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KEY_ID_HEADER, type ProviderId } from '@uniroute/shared';
+import type { ProviderId } from '@uniroute/shared';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
@@ -16,7 +16,7 @@ import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { unreadableUpstreamError } from '../providers/upstream-error.js';
-import { CredentialResolver, type ResolvedCredential } from './credential-resolver.js';
+import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
 import { SSE_HEADERS, writeWithBackpressure } from './sse.js';
 
@@ -95,9 +95,9 @@ export class UpstreamRelayService {
     if (model !== undefined) exchange.outcome.model = model;
     // The same request options as chat (§8): `x-uniroute-byok: required`, a per-request key.
     const options = gatewayRequestOptions(exchange.reply.request.headers, this.config);
-    const credential = await this.credentials.resolve(exchange.principal.userId, provider, exchange.reply.request.id, options);
+    const credential = await this.credentials.resolve(exchange.principal, provider, exchange.reply.request.id, options);
     exchange.outcome.keySource = credential.keySource;
-    void exchange.reply.header('x-uniroute-provider', provider).header('x-uniroute-key-source', credential.keySource).header(KEY_ID_HEADER, credential.keyId);
+    void exchange.reply.header('x-uniroute-provider', provider).headers(credentialHeaders(credential));
     return {
       ...exchange,
       provider,

@@ -66,5 +66,21 @@ export interface AcceptedTeamInvitation {
   role: TeamRole;
 }
 
+/** `GET /admin/teams/:id/invitations` item: an open invitation (never its token; only the hash is stored). */
+export interface TeamInvitationView {
+  id: string;
+  email: string;
+  role: TeamInvitableRole;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The names the issue's brief uses for the same shapes. */
+export type TeamInvitationCreated = CreatedTeamInvitation;
+export type InvitationAccepted = AcceptedTeamInvitation;
+
+/** Team invitation tokens start with this, so a leaked one is recognisable and `/auth/register` can tell the two kinds apart. */
+export const TEAM_INVITATION_TOKEN_PREFIX = 'tinv_';
+
 /** Response header naming the team whose key (or policy) served a team API key's request. */
 export const TEAM_ID_HEADER = 'x-uniroute-team-id';

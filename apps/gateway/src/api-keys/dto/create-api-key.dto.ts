@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { API_KEY_NAME_MAX_LENGTH, type CreateApiKeyRequest } from '@uniroute/shared';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 /** `POST /admin/api-keys` body. */
 export class CreateApiKeyDto implements CreateApiKeyRequest {
@@ -11,4 +11,9 @@ export class CreateApiKeyDto implements CreateApiKeyRequest {
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(API_KEY_NAME_MAX_LENGTH)
   name: string;
+
+  @ApiProperty({ required: false, format: 'uuid', description: "A team API key (§9): its requests use the team's provider keys and policy, never yours. You must be a member of the team." })
+  @IsOptional()
+  @IsUUID('all', { message: 'teamId must be a team id (UUID)' })
+  teamId?: string;
 }
