@@ -61,7 +61,8 @@ function memberRow(page: Page, email: string) {
 test.beforeAll(async ({ browser }) => {
   // The owner is the run's signed-in user; the invitee starts signed out.
   ownerPage = await (await browser.newContext({ baseURL: baseUrl, storageState: AUTH_FILE })).newPage();
-  inviteeContext = await browser.newContext({ baseURL: baseUrl });
+  // Playwright Test's browser.newContext() inherits the project's storageState: start this one signed out.
+  inviteeContext = await browser.newContext({ baseURL: baseUrl, storageState: { cookies: [], origins: [] } });
   inviteePage = await inviteeContext.newPage();
 });
 
@@ -217,8 +218,8 @@ test.describe('under REGISTRATION=invite', () => {
     testInfo.setTimeout(GATEWAY_START_TIMEOUT_MS + 90_000);
     const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'uniroute-e2e-teams-'));
     const gateway = await startGateway({ standInBaseUrls: await standInBaseUrls(), dataDirectory, environment: { REGISTRATION: 'invite' } });
-    const owner = await browser.newContext({ baseURL: gateway.url });
-    const guest = await browser.newContext({ baseURL: gateway.url });
+    const owner = await browser.newContext({ baseURL: gateway.url, storageState: { cookies: [], origins: [] } });
+    const guest = await browser.newContext({ baseURL: gateway.url, storageState: { cookies: [], origins: [] } });
     try {
       const ownerTab = await owner.newPage();
       await ownerTab.goto('/register');
