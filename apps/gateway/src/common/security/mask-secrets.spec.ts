@@ -23,6 +23,9 @@ describe(maskSecrets.name, () => {
 
   it('masks invitation tokens, as in the register page URL', () => {
     expect(maskSecrets('/register?invitation=inv_SECRETSECRETSECRET7777')).toBe('/register?invitation=****7777');
+    // Team invitations (§9): `tinv_…` in the link the SPA opens and in the accept route.
+    expect(maskSecrets('/settings/teams?invitation=tinv_SECRETSECRETSECRET7777')).toBe('/settings/teams?invitation=****7777');
+    expect(maskSecrets('POST /admin/invitations/tinv_SECRETSECRETSECRET8888/accept')).toBe('POST /admin/invitations/****8888/accept');
   });
 
   it('leaves ordinary text alone', () => {

@@ -7,8 +7,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:sk|pk|rk)-[A-Za-z0-9_\-*]{6,}/g,
   /\bAIza[0-9A-Za-z_\-]{10,}/g,
   /\bur_[A-Za-z0-9_\-]{6,}/g,
-  // Invitation tokens (§12): the SPA's `/register?invitation=inv_…` page request reaches the access log.
-  /\binv_[A-Za-z0-9_\-]{6,}/g,
+  // Invitation tokens (§12 `inv_…`, team invitations §9 `tinv_…`): the SPA's invitation links reach the access log.
+  /\bt?inv_[A-Za-z0-9_\-]{6,}/g,
   /\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*/g,
   /(Bearer\s+)[A-Za-z0-9._\-~+/]{8,}=*/gi,
   /([?&]key=)[^&\s"']+/gi,
