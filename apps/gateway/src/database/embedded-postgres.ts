@@ -1,8 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 
 /** A running embedded PostgreSQL (PGlite) reachable over the PostgreSQL wire protocol. */
 export interface EmbeddedPostgres {
@@ -18,6 +17,8 @@ const MAX_SOCKET_PATH = 100;
 /**
  * Starts PGlite persisted in `dataDir` and serves it with pglite-socket, so that the gateway talks
  * to it through the ordinary `pg` driver: one code path for the embedded and the server database.
+ * Both run on a worker thread (embedded-postgres.worker.mjs): PGlite computes on the thread that owns
+ * it, and on the event loop its queries held up every request being relayed.
  * (typeorm-pglite shares one session between every query, which breaks as soon as two requests run
  * transactions at once.) How many connections the gateway opens: see EMBEDDED_POOL_SIZE.
  *
@@ -37,26 +38,52 @@ export async function startEmbeddedPostgres(options: { dataDir: string; maxConne
   // a process that was killed would otherwise make listen() fail with EADDRINUSE.
   rmSync(socketPath, { force: true });
 
-  const database = await PGlite.create({ dataDir: directory });
-  const server = new PGLiteSocketServer({ db: database, path: socketPath, maxConnections: options.maxConnections });
-  try {
-    await server.start();
-    chmodSync(socketPath, 0o600);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const worker = new Worker(new URL('./embedded-postgres.worker.mjs', import.meta.url), {
+    workerData: { dataDirectory: directory, socketPath, maxConnections: options.maxConnections },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => {
+      worker.off('message', started);
+      worker.off('exit', exited);
+      void worker.terminate();
+      reject(new Error(`the embedded database did not start: ${error.message}`));
+    };
+    const exited = (code: number) => failed(new Error(`its thread exited with ${code}`));
+    const started = (message: WorkerMessage) => {
+      worker.off('error', failed);
+      worker.off('exit', exited);
+      if (message.type === 'ready') resolve();
+      else failed(new Error(message.type === 'failed' ? message.message : `unexpected message ${message.type}`));
+    };
+    worker.once('message', started);
+    worker.once('error', failed);
+    worker.once('exit', exited);
+  });
+  // The database dying under a running gateway is as fatal as it was on the main thread: crash with the reason.
+  const crashed = (error: Error) => {
+    throw new Error(`the embedded database failed: ${error.message}`, { cause: error });
+  };
+  worker.on('error', crashed);
   return {
     // `pg` reads a `host` that is a path as the socket's directory (libpq's convention).
     url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socket.directory)}`,
     async stop() {
-      await server.stop();
-      await database.close();
+      worker.off('error', crashed);
+      const stopped = new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.once('exit', () => resolve());
+        worker.once('error', () => resolve());
+      });
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
       rmSync(socketPath, { force: true });
       if (socket.temporary) rmSync(socket.directory, { recursive: true, force: true });
     },
   };
 }
+
+type WorkerMessage = { type: 'ready' } | { type: 'stopped' } | { type: 'failed'; message: string };
 
 /**
  * `DATA_DIR/run`, or — when DATA_DIR's path is too long for a socket address — a fresh directory
