@@ -11,9 +11,12 @@ import { maskSecrets } from './mask-secrets.js';
 @Injectable()
 export class SecretMasker {
   private readonly serverKeys: readonly string[];
+  /** The server keys as bytes, encoded once: `Buffer#includes(string)` would encode its argument on every call. */
+  private readonly serverKeyBytes: readonly Buffer[];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.serverKeys = serverKeysOf(config);
+    this.serverKeyBytes = this.serverKeys.filter((secret) => secret.length > 0).map((secret) => Buffer.from(secret, 'utf8'));
   }
 
   /** `text` safe to relay or log; `credential` is the key the request went upstream with. */
@@ -27,9 +30,14 @@ export class SecretMasker {
    * across two chunks.
    */
   maskBytes(chunk: Buffer, credential?: string): Buffer {
-    const secrets = credential ? [credential, ...this.serverKeys] : this.serverKeys;
-    if (!secrets.some((secret) => secret.length > 0 && chunk.includes(secret))) return chunk;
-    return Buffer.from(maskSecrets(chunk.toString('utf8'), secrets), 'utf8');
+    return this.maskBytesFor(chunk, credential, credential ? Buffer.from(credential, 'utf8') : undefined);
+  }
+
+  /** `maskBytes` with the credential's bytes already encoded (a stream encodes them once, not per chunk). */
+  private maskBytesFor(chunk: Buffer, credential: string | undefined, credentialBytes: Buffer | undefined): Buffer {
+    const holdsSecret = (credentialBytes !== undefined && credentialBytes.length > 0 && chunk.includes(credentialBytes)) || this.serverKeyBytes.some((secret) => chunk.includes(secret));
+    if (!holdsSecret) return chunk;
+    return Buffer.from(maskSecrets(chunk.toString('utf8'), this.secretsFor(credential)), 'utf8');
   }
 
   /**
@@ -49,7 +57,8 @@ export class SecretMasker {
    * ends in a blank line and is passed on whole, at once; `end()` returns what is still held.
    */
   streamMasker(credential?: string): StreamSecretMasker {
-    return new StreamSecretMasker(this.secretsFor(credential), (bytes) => this.maskBytes(bytes, credential));
+    const credentialBytes = credential ? Buffer.from(credential, 'utf8') : undefined;
+    return new StreamSecretMasker(this.secretsFor(credential), (bytes) => this.maskBytesFor(bytes, credential, credentialBytes));
   }
 
   /** Every exact secret a request's texts are masked for: `credential` (the key it used) and the server keys. */
