@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InjectedUsageChunkFilter, StreamUsageScanner, lastUsageObject, modelFromJsonBytes, usageFromJsonBytes } from './token-usage.js';
+import { InjectedUsageChunkFilter, StreamUsageScanner, lastUsageObject, mentionsUsageObject, modelFromJsonBytes, usageFromJsonBytes } from './token-usage.js';
 
 const sse = (...events: unknown[]) => events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('');
 
@@ -86,5 +86,22 @@ describe('InjectedUsageChunkFilter', () => {
       out.push(sut.flush());
       expect(Buffer.concat(out).toString()).toBe(content + 'data: [DONE]\n\n');
     }
+  });
+});
+
+describe('mentionsUsageObject', () => {
+  const check = (text: string) => mentionsUsageObject(Buffer.from(text));
+
+  it('finds a usage or usageMetadata key holding an object, with or without whitespace', () => {
+    expect(check('data: {"choices":[],"usage":{"prompt_tokens":1}}')).toBe(true);
+    expect(check('{"usageMetadata" :\n {"promptTokenCount":1}}')).toBe(true);
+    expect(check('{"usage":null,"x":1} {"usage": {"a":1}}')).toBe(true);
+  });
+
+  it('skips usage that is null, keys that only start with "usage", and "usage" inside a string', () => {
+    expect(check('data: {"choices":[{"delta":{"content":"hi"}}],"usage":null}')).toBe(false);
+    expect(check('{"usage_note":{"a":1},"usages":{}}')).toBe(false);
+    expect(check(JSON.stringify({ content: 'the "usage": {"prompt_tokens": 9} trick' }))).toBe(false);
+    expect(check('{"usage"')).toBe(false);
   });
 });

@@ -98,45 +98,79 @@ export function mergeUsageFrom(into: TokenUsage, parsed: unknown): void {
   if (isObject(response) && isObject(response['usage'])) mergeUsage(into, response['usage']);
 }
 
-const USAGE_KEYS = ['"usageMetadata"', '"usage"'] as const;
+const USAGE_KEY_START = Buffer.from('"usage');
+const USAGE_KEY_ENDS = [Buffer.from('"'), Buffer.from('Metadata"')];
 
 /**
- * The value of the last `"usage"` (or `"usageMetadata"`) key in a JSON text, parsed alone. In valid JSON a
- * quote inside a string is escaped, so `"usage"` followed by `:` is always a key. Top-level usage comes last
- * in the providers' answers, after the content.
+ * The value of the last `"usage"` (or `"usageMetadata"`) key holding an object in a JSON text, parsed alone — found
+ * on the bytes, only the object decoded. In valid JSON a quote inside a string is escaped, so `"usage"` followed by
+ * `:` is always a key. Top-level usage comes last in the providers' answers, after the content.
  */
-export function lastUsageObject(text: string): unknown {
-  for (const key of USAGE_KEYS) {
-    let at = text.lastIndexOf(key);
-    while (at !== -1) {
-      let cursor = at + key.length;
-      while (cursor < text.length && /\s/.test(text[cursor]!)) cursor += 1;
-      if (text[cursor] === ':') {
-        cursor += 1;
-        while (cursor < text.length && /\s/.test(text[cursor]!)) cursor += 1;
-        if (text[cursor] === '{') {
-          const end = matchingBrace(text, cursor);
-          if (end !== -1) {
-            try {
-              return JSON.parse(text.slice(cursor, end + 1));
-            } catch {
-              return undefined;
-            }
-          }
-        }
-      }
-      at = at === 0 ? -1 : text.lastIndexOf(key, at - 1);
+export function lastUsageObject(json: Buffer | string): unknown {
+  const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
+  for (let at = bytes.lastIndexOf(USAGE_KEY_START); at !== -1; at = at === 0 ? -1 : bytes.lastIndexOf(USAGE_KEY_START, at - 1)) {
+    const start = usageObjectStart(bytes, at);
+    if (start === -1) continue;
+    const end = matchingBrace(bytes, start);
+    if (end === -1) continue;
+    try {
+      return JSON.parse(bytes.toString('utf8', start, end + 1));
+    } catch {
+      return undefined;
     }
   }
   return undefined;
 }
 
-/** The index of the `}` closing the object opened at `start`, skipping strings; -1 when it does not close. */
-function matchingBrace(text: string, start: number): number {
+/**
+ * Whether `bytes` hold a `"usage"` or `"usageMetadata"` key whose value is an object — checked on the bytes, without
+ * decoding. OpenAI streams asked for usage carry `"usage":null` in every chunk: only the one with the object counts.
+ */
+export function mentionsUsageObject(bytes: Buffer): boolean {
+  return findUsageObject(bytes, 0) !== -1;
+}
+
+/** Where the next usage key holding an object (see `mentionsUsageObject`) starts at or after `from`; -1 when none. */
+function findUsageObject(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(USAGE_KEY_START, from); at !== -1; at = bytes.indexOf(USAGE_KEY_START, at + 1)) {
+    if (usageObjectStart(bytes, at) !== -1) return at;
+  }
+  return -1;
+}
+
+/** Where the object value of the usage key starting at `at` (its opening quote) begins; -1 when it is no such key. */
+function usageObjectStart(bytes: Buffer, at: number): number {
+  const afterStart = at + USAGE_KEY_START.length;
+  const end = USAGE_KEY_ENDS.find((candidate) => startsAt(bytes, candidate, afterStart));
+  if (!end) return -1;
+  let cursor = skipWhitespace(bytes, afterStart + end.length);
+  if (bytes[cursor] !== 0x3a) return -1; // ':'
+  cursor = skipWhitespace(bytes, cursor + 1);
+  return bytes[cursor] === 0x7b ? cursor : -1; // '{'
+}
+
+/** Whether `bytes` hold `expected` at `at` (a loop: for a few bytes cheaper than the native `compare`). */
+function startsAt(bytes: Buffer, expected: Buffer, at: number): boolean {
+  if (at + expected.length > bytes.length) return false;
+  for (let index = 0; index < expected.length; index += 1) if (bytes[at + index] !== expected[index]) return false;
+  return true;
+}
+
+function skipWhitespace(bytes: Buffer, from: number): number {
+  let cursor = from;
+  while (cursor < bytes.length && (bytes[cursor] === 0x20 || bytes[cursor] === 0x09 || bytes[cursor] === 0x0a || bytes[cursor] === 0x0d)) cursor += 1;
+  return cursor;
+}
+
+/**
+ * The index of the `}` closing the object opened at `start`, skipping strings; -1 when it does not close. On the
+ * bytes: JSON's structural characters are ASCII, and no byte of a multi-byte UTF-8 character is.
+ */
+function matchingBrace(bytes: Buffer, start: number): number {
   let depth = 0;
   let inString = false;
-  for (let index = start; index < text.length; index += 1) {
-    const char = text.charCodeAt(index);
+  for (let index = start; index < bytes.length; index += 1) {
+    const char = bytes[index]!;
     if (inString) {
       if (char === 0x5c) index += 1;
       else if (char === 0x22) inString = false;
@@ -153,12 +187,12 @@ function matchingBrace(text: string, start: number): number {
 /** Usage from a whole JSON answer relayed as bytes. */
 export function usageFromJsonBytes(bytes: Buffer): TokenUsage {
   const usage = emptyUsage();
-  // Only the tail is decoded: the usage object sits after the content (at most a few hundred bytes).
+  // Only the tail is searched first: the usage object sits after the content (at most a few hundred bytes).
   const tail = bytes.length > TAIL_BYTES ? bytes.subarray(bytes.length - TAIL_BYTES) : bytes;
-  const found = lastUsageObject(tail.toString('utf8'));
+  const found = lastUsageObject(tail);
   if (found !== undefined) mergeUsage(usage, found);
   else if (tail !== bytes) {
-    const whole = lastUsageObject(bytes.toString('utf8'));
+    const whole = lastUsageObject(bytes);
     if (whole !== undefined) mergeUsage(usage, whole);
   }
   return usage;
@@ -166,7 +200,6 @@ export function usageFromJsonBytes(bytes: Buffer): TokenUsage {
 
 const TAIL_BYTES = 16 * 1024;
 const NEWLINE = 0x0a;
-const USAGE_MARKER = Buffer.from('sage');
 
 /**
  * Reads usage out of a relayed stream, chunk by chunk, as it passes. Server-sent events: every `data:` line that
@@ -188,18 +221,19 @@ export class StreamUsageScanner {
       this.tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
       return;
     }
-    let start = 0;
-    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
-      const piece = chunk.subarray(start, newline);
-      const line = this.partialLine ? Buffer.concat([this.partialLine, piece]) : piece;
-      this.partialLine = null;
-      this.readLine(line);
-      start = newline + 1;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      // A line that has not mentioned usage yet may still do so in its next chunk: keep it (lines are single events).
-      this.partialLine = this.partialLine ? Buffer.concat([this.partialLine, rest]) : Buffer.from(rest);
+    const data = this.partialLine ? Buffer.concat([this.partialLine, chunk]) : chunk;
+    const lastNewline = data.lastIndexOf(NEWLINE);
+    // A line that has not ended yet may still mention usage in its next chunk: keep it (lines are single events).
+    this.partialLine = lastNewline === data.length - 1 ? null : Buffer.from(data.subarray(lastNewline + 1));
+    if (lastNewline === -1) return;
+    const lines = data.subarray(0, lastNewline);
+    // Almost every chunk has no usage object: one search over the chunk, and only the lines holding one are read.
+    for (let found = findUsageObject(lines, 0); found !== -1; ) {
+      const start = lines.lastIndexOf(NEWLINE, found) + 1;
+      const newline = lines.indexOf(NEWLINE, found);
+      const end = newline === -1 ? lines.length : newline;
+      this.readLine(lines.subarray(start, end));
+      found = newline === -1 ? -1 : findUsageObject(lines, end + 1);
     }
   }
 
@@ -207,12 +241,12 @@ export class StreamUsageScanner {
   finish(): TokenUsage {
     if (this.partialLine) this.readLine(this.partialLine);
     this.partialLine = null;
-    if (!this.eventStream && this.tail.length > 0) mergeUsage(this.usage, lastUsageObject(this.tail.toString('utf8')));
+    if (!this.eventStream && this.tail.length > 0) mergeUsage(this.usage, lastUsageObject(this.tail));
     return this.usage;
   }
 
   private readLine(line: Buffer): void {
-    if (line.length < 6 || line.indexOf(USAGE_MARKER) === -1) return;
+    if (line.length < 6) return;
     const text = line.toString('utf8');
     if (!text.startsWith('data:')) return;
     try {
@@ -233,7 +267,7 @@ export class StreamUsageScanner {
  * stream through event by event and drops exactly that chunk (empty `choices`, a `usage` object).
  */
 export class InjectedUsageChunkFilter {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = NOTHING;
 
   /** The complete events of what arrived so far, minus the usage-only chunk; a partial event waits for the next chunk. */
   push(chunk: Buffer): Buffer {
@@ -241,21 +275,22 @@ export class InjectedUsageChunkFilter {
     const end = lastEventEnd(data);
     if (end === -1) {
       this.pending = Buffer.from(data);
-      return Buffer.alloc(0);
+      return NOTHING;
     }
-    this.pending = Buffer.from(data.subarray(end));
-    return dropUsageOnlyEvents(data.subarray(0, end));
+    this.pending = end === data.length ? NOTHING : Buffer.from(data.subarray(end));
+    return dropUsageOnlyEvents(end === data.length ? data : data.subarray(0, end));
   }
 
   /** Whatever was left when the stream ended. */
   flush(): Buffer {
     const rest = this.pending;
-    this.pending = Buffer.alloc(0);
+    this.pending = NOTHING;
     return dropUsageOnlyEvents(rest);
   }
 }
 
 const EVENT_END = Buffer.from('\n\n');
+const NOTHING = Buffer.alloc(0);
 
 function lastEventEnd(data: Buffer): number {
   const at = data.lastIndexOf(EVENT_END);
@@ -263,21 +298,33 @@ function lastEventEnd(data: Buffer): number {
 }
 
 function dropUsageOnlyEvents(events: Buffer): Buffer {
-  if (events.indexOf(USAGE_MARKER) === -1) return events;
+  let found = findUsageObject(events, 0);
+  if (found === -1) return events;
   const kept: Buffer[] = [];
-  let start = 0;
-  while (start < events.length) {
-    const end = events.indexOf(EVENT_END, start);
-    const stop = end === -1 ? events.length : end + 2;
-    const event = events.subarray(start, stop);
-    if (!isUsageOnlyChunk(event)) kept.push(event);
-    start = stop;
+  let keptUpTo = 0;
+  while (found !== -1) {
+    const eventStart = eventStartBefore(events, found);
+    const endMark = events.indexOf(EVENT_END, found);
+    const eventEnd = endMark === -1 ? events.length : endMark + EVENT_END.length;
+    if (isUsageOnlyChunk(events.subarray(eventStart, eventEnd))) {
+      kept.push(events.subarray(keptUpTo, eventStart));
+      keptUpTo = eventEnd;
+    }
+    found = eventEnd >= events.length ? -1 : findUsageObject(events, eventEnd);
   }
+  if (keptUpTo === 0) return events;
+  kept.push(events.subarray(keptUpTo));
   return Buffer.concat(kept);
 }
 
+/** Where the event holding byte `at` begins: after the blank line before it, or at the start. */
+function eventStartBefore(events: Buffer, at: number): number {
+  const previousEnd = at < EVENT_END.length ? -1 : events.lastIndexOf(EVENT_END, at - EVENT_END.length);
+  return previousEnd === -1 ? 0 : previousEnd + EVENT_END.length;
+}
+
+/** An event the gateway's injected `include_usage` added: empty `choices` and a `usage` object. */
 function isUsageOnlyChunk(event: Buffer): boolean {
-  if (event.indexOf(USAGE_MARKER) === -1) return false;
   const text = event.toString('utf8').trim();
   if (!text.startsWith('data:')) return false;
   try {
