@@ -107,6 +107,13 @@ export class TypeOrmProviderKeyRepository implements ProviderKeyRepository {
       .update()
       .set({ ...changes, updatedAt: () => 'updated_at' })
       .where(fingerprint === null ? 'id = :id AND fingerprint IS NULL' : 'id = :id AND fingerprint = :fingerprint', { id, fingerprint })
+      // Only a real change counts as written (and is broadcast and audited): requests that loaded the key before
+      // the first success was written all report it again, and must not set off a round of reloads each.
+      .andWhere('(health IS DISTINCT FROM :health OR health_until IS DISTINCT FROM :healthUntil OR health_reason IS DISTINCT FROM :healthReason)', {
+        health: changes.health,
+        healthUntil: changes.healthUntil ?? null,
+        healthReason: changes.healthReason ?? null,
+      })
       .execute();
     return (result.affected ?? 0) > 0;
   }
