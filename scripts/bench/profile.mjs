@@ -2,7 +2,7 @@
 // (OpenAI chat through a BYOK caller; PROFILE_MODE=json|stream, CONNECTIONS=50, DURATION=10s after a 2 s warm-up),
 // keeps the profile in .tmp/profiles/ (open it in Chrome DevTools' Performance panel or speedscope.app for a flame
 // graph) and prints the self time of the load window only — start-up and shutdown excluded — by package and by
-// function. PROFILE_PROVIDER=anthropic|google profiles the translated paths instead.
+// function. PROFILE_PROVIDER=anthropic|google profiles the translated paths instead; BENCH_GATEWAY_ENTRY another build.
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
@@ -15,6 +15,8 @@ const CONNECTIONS = Number(env.CONNECTIONS ?? 50);
 const DURATION = env.DURATION ?? '10s';
 const MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', google: 'gemini-2.0-flash' };
 const OUT = path.join(ROOT, '.tmp/profiles');
+/** Another build to profile (e.g. an older checkout's `apps/gateway/dist/main.js`), for before/after comparisons. */
+const GATEWAY_ENTRY = path.resolve(env.BENCH_GATEWAY_ENTRY ?? path.join(ROOT, 'apps/gateway/dist/main.js'));
 
 /** Self time per sample node within [from, to] (µs timestamps of the profile's clock). */
 function selfTimes(profile, from, to) {
@@ -65,7 +67,7 @@ async function main() {
   const standIns = await startStandIns();
   const directory = path.join(tmp, 'profile');
   const port = await freePort();
-  const gateway = startNode('gateway', ['--cpu-prof', `--cpu-prof-dir=${directory}`, path.join(ROOT, 'apps/gateway/dist/main.js')], {
+  const gateway = startNode('gateway', ['--cpu-prof', `--cpu-prof-dir=${directory}`, GATEWAY_ENTRY], {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: path.join(tmp, 'data'),
@@ -90,7 +92,9 @@ async function main() {
   const to = Number(process.hrtime.bigint() / 1000n);
   gateway.kill('SIGTERM');
   await new Promise((resolve) => gateway.once('exit', resolve));
-  const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
+  // One profile per thread (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile): the main thread's is thread 0 (the
+  // embedded database's worker thread has its own).
+  const file = readdirSync(directory).find((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name));
   if (!file) throw new Error('the gateway wrote no profile');
   mkdirSync(OUT, { recursive: true });
   const kept = path.join(OUT, `${PROVIDER}-${MODE}-c${CONNECTIONS}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
