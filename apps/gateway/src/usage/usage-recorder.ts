@@ -167,7 +167,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
         cached_tokens: cachedTokens,
-        cost_usd: this.costs.estimate(record.provider, record.model, record.usage, at),
+        cost_usd: this.costs.estimate(record.provider, record.model, record.usage, record.at),
         error_type: record.errorType,
       };
     });
