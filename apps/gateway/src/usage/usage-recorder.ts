@@ -12,6 +12,7 @@ import type { ChatCompletionOutcome } from '../metrics/metrics.service.js';
 import type { TokenUsage } from './token-usage.js';
 import { usageRecordOf } from './usage-outcome.js';
 import { UsageCostEstimator } from './usage-cost.js';
+import { timeOrderedIds } from './usage-request-id.js';
 
 /** One gateway request as the route that served it describes it (§10). Never a key, a prompt or an upstream message. */
 export interface UsageRecord {
@@ -144,11 +145,12 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async write(batch: UsageRecord[]): Promise<void> {
-    const rows = batch.map((record) => {
-      const at = new Date(record.at);
+    const ids = timeOrderedIds(batch.map((record) => record.at));
+    const rows = batch.map((record, index) => {
       const { promptTokens, completionTokens, cachedTokens } = record.usage;
       return {
-        at: at.toISOString(),
+        id: ids[index],
+        at: new Date(record.at).toISOString(),
         bucket: new Date(Math.floor(record.at / HOUR_MS) * HOUR_MS).toISOString(),
         day: new Date(Math.floor(record.at / DAY_MS) * DAY_MS).toISOString(),
         user_id: record.userId,
@@ -171,20 +173,28 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
         error_type: record.errorType,
       };
     });
-    // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). Rows of
-    // a user deleted since the request are left out.
+    // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). The
+    // batch's users are locked as they are read (FOR KEY SHARE, what a foreign key check would take, once per user
+    // instead of once per row): rows of a user deleted since the request are left out, and a user deleted after
+    // this point takes these rows along (the trigger of migration 1734000000000).
     await this.dataSource.query(
-      `WITH input AS (
-         SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(at timestamptz, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
+      `WITH batch AS (
+         SELECT r.id, r.at, r.bucket, r.day, r.user_id, r.team_id, r.api_key_id, r.endpoint, r.provider, r.model,
+                r.stream, r.key_source, r.key_id, r.status, r.latency_ms, r.latency_bucket, r.ttfb_ms, r.prompt_tokens, r.completion_tokens,
+                r.cached_tokens, r.cost_usd, r.error_type
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, at timestamptz, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
                 endpoint text, provider text, model text, stream boolean, key_source text, key_id text, status int, latency_ms int,
                 latency_bucket int, ttfb_ms int, prompt_tokens int, completion_tokens int, cached_tokens int, cost_usd numeric, error_type text)
-          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = r.user_id)
+       ), present AS (
+         SELECT id FROM users WHERE id IN (SELECT user_id FROM batch) FOR KEY SHARE
+       ), input AS (
+         SELECT batch.* FROM batch JOIN present ON present.id = batch.user_id
        ), logged AS (
-         INSERT INTO usage_requests (at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
+         INSERT INTO usage_requests (id, at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
                 latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type)
-         SELECT at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
+         SELECT id, at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
                 latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
-           FROM input ORDER BY at
+           FROM input ORDER BY id
        ), hourly AS (
          ${rollupUpsert('usage_rollups', 'bucket')}
        )
