@@ -48,6 +48,23 @@ export const NO_ID = '00000000-0000-0000-0000-000000000000';
 /** The latency histogram of a batch's group, one `count(*) FILTER` per bucket. */
 const HISTOGRAM_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `count(*) FILTER (WHERE latency_bucket = ${index})`).join(', ')}]::bigint[]`;
 
+/** The ISO string of the hour or UTC day an instant falls in; the last one is kept, as a batch is mostly one hour. */
+class BucketLabels {
+  private start = Number.NaN;
+  private label = '';
+
+  constructor(private readonly width: number) {}
+
+  of(at: number): string {
+    const start = Math.floor(at / this.width) * this.width;
+    if (start !== this.start) {
+      this.start = start;
+      this.label = new Date(start).toISOString();
+    }
+    return this.label;
+  }
+}
+
 /**
  * The usage log (§10), written off the hot path. `record` is a push into an array (a request never waits for, or
  * fails because of, the log); every second the queue is written in batches of up to 1,000 by one statement each,
@@ -64,6 +81,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private flushing: Promise<void> = Promise.resolve();
   private writing = false;
   private readonly costs = new UsageCostEstimator();
+  private readonly hours = new BucketLabels(HOUR_MS);
+  private readonly days = new BucketLabels(DAY_MS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -150,9 +169,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       const { promptTokens, completionTokens, cachedTokens } = record.usage;
       return {
         id: ids[index],
-        at: new Date(record.at).toISOString(),
-        bucket: new Date(Math.floor(record.at / HOUR_MS) * HOUR_MS).toISOString(),
-        day: new Date(Math.floor(record.at / DAY_MS) * DAY_MS).toISOString(),
+        // Milliseconds since 1970: cheaper to write here and to read there than an ISO string.
+        at: record.at,
+        bucket: this.hours.of(record.at),
+        day: this.days.of(record.at),
         user_id: record.userId,
         team_id: record.teamId,
         api_key_id: record.apiKeyId,
@@ -179,10 +199,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     // this point takes these rows along (the trigger of migration 1734000000000).
     await this.dataSource.query(
       `WITH batch AS (
-         SELECT r.id, r.at, r.bucket, r.day, r.user_id, r.team_id, r.api_key_id, r.endpoint, r.provider, r.model,
+         SELECT r.id, to_timestamp(r.at::float8 / 1000) AS at, r.bucket, r.day, r.user_id, r.team_id, r.api_key_id, r.endpoint, r.provider, r.model,
                 r.stream, r.key_source, r.key_id, r.status, r.latency_ms, r.latency_bucket, r.ttfb_ms, r.prompt_tokens, r.completion_tokens,
                 r.cached_tokens, r.cost_usd, r.error_type
-           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, at timestamptz, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, at bigint, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
                 endpoint text, provider text, model text, stream boolean, key_source text, key_id text, status int, latency_ms int,
                 latency_bucket int, ttfb_ms int, prompt_tokens int, completion_tokens int, cached_tokens int, cost_usd numeric, error_type text)
        ), present AS (
