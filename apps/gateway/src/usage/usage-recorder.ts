@@ -47,6 +47,8 @@ export const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The latency histogram of a batch's group, one `count(*) FILTER` per bucket. */
 const HISTOGRAM_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `count(*) FILTER (WHERE latency_bucket = ${index})`).join(', ')}]::bigint[]`;
+/** A rollup's histogram plus a batch's, bucket by bucket (an array expression: no subquery per updated row). */
+const HISTOGRAM_MERGE_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `rollup.latency_buckets[${index + 1}] + EXCLUDED.latency_buckets[${index + 1}]`).join(', ')}]`;
 
 /** The ISO string of the hour or UTC day an instant falls in; the last one is kept, as a batch is mostly one hour. */
 class BucketLabels {
@@ -241,7 +243,7 @@ function rollupUpsert(table: 'usage_rollups' | 'usage_daily_rollups', bucketColu
               cached_tokens = rollup.cached_tokens + EXCLUDED.cached_tokens,
               cost_usd = rollup.cost_usd + EXCLUDED.cost_usd,
               priced_requests = rollup.priced_requests + EXCLUDED.priced_requests,
-              latency_buckets = ARRAY(SELECT old + added FROM unnest(rollup.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS pair(old, added, position) ORDER BY position)`;
+              latency_buckets = ${HISTOGRAM_MERGE_SQL}`;
 }
 
 function reasonOf(error: unknown): string {
