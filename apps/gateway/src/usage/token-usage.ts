@@ -98,51 +98,64 @@ export function mergeUsageFrom(into: TokenUsage, parsed: unknown): void {
   if (isObject(response) && isObject(response['usage'])) mergeUsage(into, response['usage']);
 }
 
-const USAGE_KEYS = ['"usageMetadata"', '"usage"'] as const;
+const USAGE_KEY = Buffer.from('"usage');
+const METADATA_REST = Buffer.from('Metadata"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 /**
  * The value of the last `"usage"` (or `"usageMetadata"`) key in a JSON text, parsed alone. In valid JSON a
  * quote inside a string is escaped, so `"usage"` followed by `:` is always a key. Top-level usage comes last
- * in the providers' answers, after the content.
+ * in the providers' answers, after the content: the bytes are searched from the end, and only the object
+ * itself is decoded.
  */
-export function lastUsageObject(text: string): unknown {
-  for (const key of USAGE_KEYS) {
-    let at = text.lastIndexOf(key);
-    while (at !== -1) {
-      let cursor = at + key.length;
-      while (cursor < text.length && /\s/.test(text[cursor]!)) cursor += 1;
-      if (text[cursor] === ':') {
-        cursor += 1;
-        while (cursor < text.length && /\s/.test(text[cursor]!)) cursor += 1;
-        if (text[cursor] === '{') {
-          const end = matchingBrace(text, cursor);
-          if (end !== -1) {
-            try {
-              return JSON.parse(text.slice(cursor, end + 1));
-            } catch {
-              return undefined;
-            }
-          }
-        }
-      }
-      at = at === 0 ? -1 : text.lastIndexOf(key, at - 1);
+export function lastUsageObject(json: string | Buffer): unknown {
+  const bytes = typeof json === 'string' ? Buffer.from(json) : json;
+  for (let at = bytes.lastIndexOf(USAGE_KEY); at !== -1; at = at === 0 ? -1 : bytes.lastIndexOf(USAGE_KEY, at - 1)) {
+    let cursor = at + USAGE_KEY.length;
+    if (bytes[cursor] === QUOTE) cursor += 1;
+    else if (bytes.subarray(cursor, cursor + METADATA_REST.length).equals(METADATA_REST)) cursor += METADATA_REST.length;
+    else continue;
+    cursor = skipWhitespace(bytes, cursor);
+    if (bytes[cursor] !== COLON) continue;
+    cursor = skipWhitespace(bytes, cursor + 1);
+    if (bytes[cursor] !== OPEN_BRACE) continue;
+    const end = matchingBrace(bytes, cursor);
+    if (end === -1) continue;
+    try {
+      return JSON.parse(bytes.toString('utf8', cursor, end + 1));
+    } catch {
+      return undefined;
     }
   }
   return undefined;
 }
 
-/** The index of the `}` closing the object opened at `start`, skipping strings; -1 when it does not close. */
-function matchingBrace(text: string, start: number): number {
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+function skipWhitespace(bytes: Buffer, start: number): number {
+  let cursor = start;
+  while (bytes[cursor] === 0x20 || bytes[cursor] === 0x09 || bytes[cursor] === 0x0a || bytes[cursor] === 0x0d) cursor += 1;
+  return cursor;
+}
+
+/**
+ * The index of the `}` closing the object opened at `start`, skipping strings; -1 when it does not close. Bytes
+ * are fine: in UTF-8 every byte of a multi-byte character is ≥ 0x80, never a quote, backslash or brace.
+ */
+function matchingBrace(bytes: Buffer, start: number): number {
   let depth = 0;
   let inString = false;
-  for (let index = start; index < text.length; index += 1) {
-    const char = text.charCodeAt(index);
+  for (let index = start; index < bytes.length; index += 1) {
+    const byte = bytes[index];
     if (inString) {
-      if (char === 0x5c) index += 1;
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) inString = true;
-    else if (char === 0x7b) depth += 1;
-    else if (char === 0x7d) {
+      if (byte === BACKSLASH) index += 1;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_BRACE) depth += 1;
+    else if (byte === CLOSE_BRACE) {
       depth -= 1;
       if (depth === 0) return index;
     }
@@ -153,14 +166,8 @@ function matchingBrace(text: string, start: number): number {
 /** Usage from a whole JSON answer relayed as bytes. */
 export function usageFromJsonBytes(bytes: Buffer): TokenUsage {
   const usage = emptyUsage();
-  // Only the tail is decoded: the usage object sits after the content (at most a few hundred bytes).
-  const tail = bytes.length > TAIL_BYTES ? bytes.subarray(bytes.length - TAIL_BYTES) : bytes;
-  const found = lastUsageObject(tail.toString('utf8'));
+  const found = lastUsageObject(bytes);
   if (found !== undefined) mergeUsage(usage, found);
-  else if (tail !== bytes) {
-    const whole = lastUsageObject(bytes.toString('utf8'));
-    if (whole !== undefined) mergeUsage(usage, whole);
-  }
   return usage;
 }
 
@@ -207,7 +214,7 @@ export class StreamUsageScanner {
   finish(): TokenUsage {
     if (this.partialLine) this.readLine(this.partialLine);
     this.partialLine = null;
-    if (!this.eventStream && this.tail.length > 0) mergeUsage(this.usage, lastUsageObject(this.tail.toString('utf8')));
+    if (!this.eventStream && this.tail.length > 0) mergeUsage(this.usage, lastUsageObject(this.tail));
     return this.usage;
   }
 
