@@ -198,13 +198,14 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). The
     // batch's users are locked as they are read (FOR KEY SHARE, what a foreign key check would take, once per user
     // instead of once per row): rows of a user deleted since the request are left out, and a user deleted after
-    // this point takes these rows along (the trigger of migration 1734000000000).
+    // this point takes these rows along (the trigger of migration 1734000000000). `json`, not `jsonb`: read once, the
+    // text is cheaper to walk than to convert to jsonb first (a third less parsing time, measured on both databases).
     await this.dataSource.query(
       `WITH batch AS (
          SELECT r.id, to_timestamp(r.at::float8 / 1000) AS at, r.bucket, r.day, r.user_id, r.team_id, r.api_key_id, r.endpoint, r.provider, r.model,
                 r.stream, r.key_source, r.key_id, r.status, r.latency_ms, r.latency_bucket, r.ttfb_ms, r.prompt_tokens, r.completion_tokens,
                 r.cached_tokens, r.cost_usd, r.error_type
-           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, at bigint, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
+           FROM json_to_recordset($1::json) AS r(id uuid, at bigint, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
                 endpoint text, provider text, model text, stream boolean, key_source text, key_id text, status int, latency_ms int,
                 latency_bucket int, ttfb_ms int, prompt_tokens int, completion_tokens int, cached_tokens int, cost_usd numeric, error_type text)
        ), present AS (
