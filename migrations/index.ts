@@ -6,6 +6,7 @@ import { CreateServerKeyRations1733320000001 } from './1733320000001-CreateServe
 import { AddKeyPolicyHealthAndAudit1733700000001 } from './1733700000001-AddKeyPolicyHealthAndAudit.js';
 import { CreateTeams1733800000000 } from './1733800000000-CreateTeams.js';
 import { CreateUsageLog1733900000000 } from './1733900000000-CreateUsageLog.js';
+import { CheaperUsageRequestWrites1734000000000 } from './1734000000000-CheaperUsageRequestWrites.js';
 
 /** Every migration in order; the gateway runs the pending ones on start. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   AddKeyPolicyHealthAndAudit1733700000001,
   CreateTeams1733800000000,
   CreateUsageLog1733900000000,
+  CheaperUsageRequestWrites1734000000000,
 ];

@@ -189,7 +189,7 @@ async function measure(db, seeded) {
   const results = [];
   for (const [name, sql, params] of cases) results.push({ name, ...(await repeat(db, sql, params, sql.includes('usage_rollups'))) });
   // The next page after 10,000 rows: the cursor is an index seek, not an offset.
-  const deep = (await db.query(`SELECT id FROM usage_requests WHERE user_id = $1 ORDER BY at DESC, seq DESC OFFSET 10000 LIMIT 1`, [heavy]))[0].id;
+  const deep = (await db.query(`SELECT id FROM usage_requests WHERE user_id = $1 ORDER BY at DESC, id DESC OFFSET 10000 LIMIT 1`, [heavy]))[0].id;
   results.push({ name: 'a page 10,000 requests back (heavy user)', ...(await repeat(db, requestsSql('user_id'), [heavy, 51, deep])) });
   // What the same report would cost without the rollup: the raw log scanned, once.
   const raw = await timed(() =>
@@ -263,7 +263,7 @@ async function main() {
       '`GET /admin/usage/requests`. Reports read the rollups (primary key `(user_id, bucket, …)`): a 30-day report reads 30 daily rows and ' +
       'the edge hours per distinct API key, provider, model and key source of the caller, however many requests that was. The heavy user here ' +
       'has 60 such combinations every hour (5 keys × 3 providers × 2 models × 2 key sources). The request list reads ' +
-      '`usage_requests` through `(user_id, at DESC, seq DESC)` with a keyset cursor.',
+      '`usage_requests` through `(user_id, at DESC, id DESC)` with a keyset cursor.',
     '',
     ...sections,
   ].join('\n');

@@ -319,6 +319,39 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
     });
   });
 
+  it("deletes a user's usage with the account, and writes none for a user deleted before the flush, without failing the batch", async () => {
+    const { UsageRecorder } = await import('../src/usage/usage-recorder.js');
+    const recorder = harness.app.app.get(UsageRecorder);
+    const rowsOf = async (userId: string) => ({
+      requests: (await harness.app.sql('SELECT 1 FROM usage_requests WHERE user_id = $1', [userId])).length,
+      hours: (await harness.app.sql('SELECT 1 FROM usage_rollups WHERE user_id = $1', [userId])).length,
+      days: (await harness.app.sql('SELECT 1 FROM usage_daily_rollups WHERE user_id = $1', [userId])).length,
+    });
+    const leaving = await userWithApiKey(harness);
+    const staying = await userWithApiKey(harness);
+    await leaving.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bye' }] });
+    await recorder.flush();
+    expect(await rowsOf(leaving.userId)).toEqual({ requests: 1, hours: 1, days: 1 });
+
+    expect((await harness.client.delete(`/admin/users/${leaving.userId}`, owner.token)).status).toBe(204);
+    expect(await rowsOf(leaving.userId)).toEqual({ requests: 0, hours: 0, days: 0 });
+
+    // Requests of the deleted account still queued, in one batch with a live user's.
+    const written = (await harness.app.sql<{ n: number }>('SELECT count(*)::int AS n FROM usage_requests'))[0]!.n;
+    const queued = (userId: string) => ({
+      at: Date.now(), userId, teamId: null, apiKeyId: null, endpoint: 'chat' as const, provider: 'openai' as const, model: 'gpt-4o-mini', stream: false,
+      keySource: 'server' as const, keyId: 'server', status: 200, latencyMs: 10, ttfbMs: null,
+      usage: { promptTokens: 1, completionTokens: 1, cachedTokens: null, cacheWriteTokens: null }, errorType: null,
+    });
+    recorder.record(queued(leaving.userId));
+    recorder.record(queued(staying.userId));
+    await recorder.flush();
+    expect(await rowsOf(leaving.userId)).toEqual({ requests: 0, hours: 0, days: 0 });
+    expect(await rowsOf(staying.userId)).toEqual({ requests: 1, hours: 1, days: 1 });
+    expect((await harness.app.sql<{ n: number }>('SELECT count(*)::int AS n FROM usage_requests'))[0]!.n).toBe(written + 1);
+    expect((await harness.client.get('/metrics')).text).toContain('uniroute_usage_records_dropped_total{reason="write_failed"} 0');
+  });
+
   it('deletes usage past USAGE_RETENTION_DAYS: raw rows, rollup hours and days', async () => {
     const user = await userWithApiKey(harness);
     await user.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'old news' }] });

@@ -31,6 +31,13 @@ describe('usageFromJsonBytes', () => {
     expect(lastUsageObject('{"usage": {"broken": ')).toBeUndefined();
   });
 
+  it('reads usage after multi-byte text, and the last usage object when a body has several', () => {
+    const body = { choices: [{ message: { content: 'Grüße 😀 漢字 "usage": {"prompt_tokens": 5} \\' } }], usage: { prompt_tokens: 21, completion_tokens: 3 } };
+    expect(usageFromJsonBytes(Buffer.from(JSON.stringify(body, null, 2)))).toMatchObject({ promptTokens: 21, completionTokens: 3 });
+    expect(lastUsageObject('{"a": {"usage": {"prompt_tokens": 1}}, "usage" : {"prompt_tokens": 2}}')).toEqual({ prompt_tokens: 2 });
+    expect(lastUsageObject('{"usage": {"prompt_tokens": 1}, "usage_note": "x", "usage": null}')).toEqual({ prompt_tokens: 1 });
+  });
+
   it("reads the answering model from a JSON answer's head", () => {
     expect(modelFromJsonBytes(Buffer.from('{"id":"msg_1","type":"message","model":"claude-3-5-haiku-20241022","content":[]}'))).toBe('claude-3-5-haiku-20241022');
   });

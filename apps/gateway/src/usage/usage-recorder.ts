@@ -12,6 +12,7 @@ import type { ChatCompletionOutcome } from '../metrics/metrics.service.js';
 import type { TokenUsage } from './token-usage.js';
 import { usageRecordOf } from './usage-outcome.js';
 import { UsageCostEstimator } from './usage-cost.js';
+import { timeOrderedIds } from './usage-request-id.js';
 
 /** One gateway request as the route that served it describes it (§10). Never a key, a prompt or an upstream message. */
 export interface UsageRecord {
@@ -46,6 +47,25 @@ export const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The latency histogram of a batch's group, one `count(*) FILTER` per bucket. */
 const HISTOGRAM_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `count(*) FILTER (WHERE latency_bucket = ${index})`).join(', ')}]::bigint[]`;
+/** A rollup's histogram plus a batch's, bucket by bucket (an array expression: no subquery per updated row). */
+const HISTOGRAM_MERGE_SQL = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `rollup.latency_buckets[${index + 1}] + EXCLUDED.latency_buckets[${index + 1}]`).join(', ')}]`;
+
+/** The ISO string of the hour or UTC day an instant falls in; the last one is kept, as a batch is mostly one hour. */
+class BucketLabels {
+  private start = Number.NaN;
+  private label = '';
+
+  constructor(private readonly width: number) {}
+
+  of(at: number): string {
+    const start = Math.floor(at / this.width) * this.width;
+    if (start !== this.start) {
+      this.start = start;
+      this.label = new Date(start).toISOString();
+    }
+    return this.label;
+  }
+}
 
 /**
  * The usage log (§10), written off the hot path. `record` is a push into an array (a request never waits for, or
@@ -63,6 +83,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private flushing: Promise<void> = Promise.resolve();
   private writing = false;
   private readonly costs = new UsageCostEstimator();
+  private readonly hours = new BucketLabels(HOUR_MS);
+  private readonly days = new BucketLabels(DAY_MS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -144,13 +166,15 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async write(batch: UsageRecord[]): Promise<void> {
-    const rows = batch.map((record) => {
-      const at = new Date(record.at);
+    const ids = timeOrderedIds(batch.map((record) => record.at));
+    const rows = batch.map((record, index) => {
       const { promptTokens, completionTokens, cachedTokens } = record.usage;
       return {
-        at: at.toISOString(),
-        bucket: new Date(Math.floor(record.at / HOUR_MS) * HOUR_MS).toISOString(),
-        day: new Date(Math.floor(record.at / DAY_MS) * DAY_MS).toISOString(),
+        id: ids[index],
+        // Milliseconds since 1970: cheaper to write here and to read there than an ISO string.
+        at: record.at,
+        bucket: this.hours.of(record.at),
+        day: this.days.of(record.at),
         user_id: record.userId,
         team_id: record.teamId,
         api_key_id: record.apiKeyId,
@@ -167,24 +191,33 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
         cached_tokens: cachedTokens,
-        cost_usd: this.costs.estimate(record.provider, record.model, record.usage, at),
+        cost_usd: this.costs.estimate(record.provider, record.model, record.usage, record.at),
         error_type: record.errorType,
       };
     });
-    // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). Rows of
-    // a user deleted since the request are left out.
+    // One statement: the raw rows, and the same rows added to their rollup hour and day (atomic together). The
+    // batch's users are locked as they are read (FOR KEY SHARE, what a foreign key check would take, once per user
+    // instead of once per row): rows of a user deleted since the request are left out, and a user deleted after
+    // this point takes these rows along (the trigger of migration 1734000000000). `json`, not `jsonb`: read once, the
+    // text is cheaper to walk than to convert to jsonb first (a third less parsing time, measured on both databases).
     await this.dataSource.query(
-      `WITH input AS (
-         SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(at timestamptz, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
+      `WITH batch AS (
+         SELECT r.id, to_timestamp(r.at::float8 / 1000) AS at, r.bucket, r.day, r.user_id, r.team_id, r.api_key_id, r.endpoint, r.provider, r.model,
+                r.stream, r.key_source, r.key_id, r.status, r.latency_ms, r.latency_bucket, r.ttfb_ms, r.prompt_tokens, r.completion_tokens,
+                r.cached_tokens, r.cost_usd, r.error_type
+           FROM json_to_recordset($1::json) AS r(id uuid, at bigint, bucket timestamptz, day timestamptz, user_id uuid, team_id uuid, api_key_id uuid,
                 endpoint text, provider text, model text, stream boolean, key_source text, key_id text, status int, latency_ms int,
                 latency_bucket int, ttfb_ms int, prompt_tokens int, completion_tokens int, cached_tokens int, cost_usd numeric, error_type text)
-          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = r.user_id)
+       ), present AS (
+         SELECT id FROM users WHERE id IN (SELECT user_id FROM batch) FOR KEY SHARE
+       ), input AS (
+         SELECT batch.* FROM batch JOIN present ON present.id = batch.user_id
        ), logged AS (
-         INSERT INTO usage_requests (at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
+         INSERT INTO usage_requests (id, at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
                 latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type)
-         SELECT at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
+         SELECT id, at, user_id, team_id, api_key_id, endpoint, provider, model, stream, key_source, key_id, status,
                 latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
-           FROM input ORDER BY at
+           FROM input ORDER BY id
        ), hourly AS (
          ${rollupUpsert('usage_rollups', 'bucket')}
        )
@@ -211,7 +244,7 @@ function rollupUpsert(table: 'usage_rollups' | 'usage_daily_rollups', bucketColu
               cached_tokens = rollup.cached_tokens + EXCLUDED.cached_tokens,
               cost_usd = rollup.cost_usd + EXCLUDED.cost_usd,
               priced_requests = rollup.priced_requests + EXCLUDED.priced_requests,
-              latency_buckets = ARRAY(SELECT old + added FROM unnest(rollup.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS pair(old, added, position) ORDER BY position)`;
+              latency_buckets = ${HISTOGRAM_MERGE_SQL}`;
 }
 
 function reasonOf(error: unknown): string {

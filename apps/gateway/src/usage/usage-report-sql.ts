@@ -65,7 +65,7 @@ export function reportParams(groupBy: UsageGroupBy, scopeId: string, from: Date,
 
 /**
  * `$1` scope id, `$2` limit, `$3` cursor id or null. The cursor row must be in the same scope: someone else's
- * request id is no cursor (an empty page, nothing revealed).
+ * request id is no cursor (an empty page, nothing revealed). Requests of the same millisecond follow their ids.
  */
 export function requestsSql(scopeColumn: UsageScopeColumn): string {
   const column = scopeColumn === 'team_id' ? 'team_id' : 'user_id';
@@ -73,7 +73,7 @@ export function requestsSql(scopeColumn: UsageScopeColumn): string {
                  prompt_tokens, completion_tokens, cached_tokens, cost_usd, error_type
             FROM usage_requests
            WHERE ${column} = $1
-             AND ($3::uuid IS NULL OR (at, seq) < (SELECT at, seq FROM usage_requests WHERE id = $3::uuid AND ${column} = $1))
-           ORDER BY at DESC, seq DESC
+             AND ($3::uuid IS NULL OR (at, id) < (SELECT at, id FROM usage_requests WHERE id = $3::uuid AND ${column} = $1))
+           ORDER BY at DESC, id DESC
            LIMIT $2`;
 }
