@@ -99,6 +99,12 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   const kept = path.join(OUT, `${PROVIDER}-${MODE}-c${CONNECTIONS}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   const text = readFileSync(path.join(directory, file), 'utf8');
+  for (const other of readdirSync(directory).filter((name) => name !== file && name.endsWith('.cpuprofile'))) {
+    // The other threads' profiles (the embedded database's worker), kept beside the main one.
+    const { copyFileSync } = await import('node:fs');
+    mkdirSync(OUT, { recursive: true });
+    copyFileSync(path.join(directory, other), path.join(OUT, `worker-${other}`));
+  }
   rmSync(directory, { recursive: true, force: true });
   const { writeFileSync } = await import('node:fs');
   writeFileSync(kept, text);
