@@ -60,23 +60,32 @@ export async function startEmbeddedPostgres(options: { dataDir: string; maxConne
     worker.once('exit', exited);
   });
   // The database dying under a running gateway is as fatal as it was on the main thread: crash with the reason.
+  let stopping = false;
+  let exited = false;
   const crashed = (error: Error) => {
     throw new Error(`the embedded database failed: ${error.message}`, { cause: error });
   };
   worker.on('error', crashed);
+  worker.once('exit', (code) => {
+    exited = true;
+    if (!stopping) crashed(new Error(`its thread exited with ${code}`));
+  });
   return {
     // `pg` reads a `host` that is a path as the socket's directory (libpq's convention).
     url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socket.directory)}`,
     async stop() {
+      stopping = true;
       worker.off('error', crashed);
-      const stopped = new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.once('exit', () => resolve());
-        worker.once('error', () => resolve());
-      });
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
+      if (!exited) {
+        const stopped = new Promise<void>((resolve) => {
+          worker.once('message', () => resolve());
+          worker.once('exit', () => resolve());
+          worker.once('error', () => resolve());
+        });
+        worker.postMessage('stop');
+        await stopped;
+        await worker.terminate();
+      }
       rmSync(socketPath, { force: true });
       if (socket.temporary) rmSync(socket.directory, { recursive: true, force: true });
     },
