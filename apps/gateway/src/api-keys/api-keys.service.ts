@@ -121,26 +121,28 @@ export class ApiKeysService {
   async authenticate(rawKey: string): Promise<Principal | null> {
     if (!rawKey.startsWith(API_KEY_PREFIX)) return null;
     const keyHash = this.crypto.sha256(rawKey);
-    let principal = this.cache.get(keyHash);
-    this.metrics.cacheLookup('api_key', principal !== undefined);
-    if (!principal) {
-      const generation = this.cache.generation;
-      // A team API key works only while its creator is still a member (§9): checked here as well as revoked on
-      // removal, so no path (a membership row deleted in SQL, a user deleted) leaves a working team key behind.
-      const rows: Array<{ id: string; user_id: string; team_id: string | null; role: UserRole }> = await this.apiKeys.query(
-        `SELECT api_keys.id, api_keys.user_id, api_keys.team_id, users.role FROM api_keys JOIN users ON users.id = api_keys.user_id
-          WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND users.disabled_at IS NULL
-            AND (api_keys.team_id IS NULL
-                 OR EXISTS (SELECT 1 FROM team_members WHERE team_members.team_id = api_keys.team_id AND team_members.user_id = api_keys.user_id))`,
-        [keyHash],
-      );
-      const row = rows[0];
-      if (!row) return null;
-      principal = { userId: row.user_id, role: row.role, apiKeyId: row.id, ...(row.team_id ? { teamId: row.team_id } : {}) };
-      this.cache.set(keyHash, principal, generation);
-    }
+    const cached = this.cache.get(keyHash);
+    this.metrics.cacheLookup('api_key', cached !== undefined);
+    const principal = cached ?? (await this.cache.getOrLoad(keyHash, () => this.loadPrincipal(keyHash)));
+    if (!principal) return null;
     this.lastUsed.record('api_keys', principal.apiKeyId!);
     return principal;
+  }
+
+  /** The caller behind a key hash, from the database; `undefined` for an unknown or revoked key or a disabled user. */
+  private async loadPrincipal(keyHash: string): Promise<Principal | undefined> {
+    // A team API key works only while its creator is still a member (§9): checked here as well as revoked on
+    // removal, so no path (a membership row deleted in SQL, a user deleted) leaves a working team key behind.
+    const rows: Array<{ id: string; user_id: string; team_id: string | null; role: UserRole }> = await this.apiKeys.query(
+      `SELECT api_keys.id, api_keys.user_id, api_keys.team_id, users.role FROM api_keys JOIN users ON users.id = api_keys.user_id
+        WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND users.disabled_at IS NULL
+          AND (api_keys.team_id IS NULL
+               OR EXISTS (SELECT 1 FROM team_members WHERE team_members.team_id = api_keys.team_id AND team_members.user_id = api_keys.user_id))`,
+      [keyHash],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return { userId: row.user_id, role: row.role, apiKeyId: row.id, ...(row.team_id ? { teamId: row.team_id } : {}) };
   }
 
   private toView(entity: ApiKeyEntity): ApiKeyView {

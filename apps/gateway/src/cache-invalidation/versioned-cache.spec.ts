@@ -44,4 +44,50 @@ describe(VersionedCache.name, () => {
     expect(sut.get('k3')).toBeUndefined();
     expect(sut.get('k2')).toEqual({ userId: 'u2' });
   });
+
+  describe('getOrLoad', () => {
+    function deferred<T>() {
+      let resolve!: (value: T) => void;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<T>((ok, fail) => {
+        resolve = ok;
+        reject = fail;
+      });
+      return { promise, resolve, reject };
+    }
+
+    it('shares one load between concurrent misses and caches its value', async () => {
+      const sut = new VersionedCache<string>(10);
+      const row = deferred<string>();
+      let loads = 0;
+      const load = () => {
+        loads += 1;
+        return row.promise;
+      };
+      const waiting = Array.from({ length: 50 }, () => sut.getOrLoad('a', load));
+      row.resolve('value');
+      expect(await Promise.all(waiting)).toEqual(Array(50).fill('value'));
+      expect(loads).toBe(1);
+      expect(sut.get('a')).toBe('value');
+    });
+
+    it('does not let a request that came after an invalidation join a load that began before it', async () => {
+      const sut = new VersionedCache<string>(10);
+      const before = deferred<string>();
+      const first = sut.getOrLoad('a', () => before.promise);
+      sut.delete('a'); // the row changes while the first load is reading it
+      const second = sut.getOrLoad('a', async () => 'after');
+      before.resolve('before');
+      expect(await first).toBe('before');
+      expect(await second).toBe('after');
+      expect(sut.get('a')).toBe('after'); // the stale value was not cached over it
+    });
+
+    it('caches neither undefined nor a failure, and loads again next time', async () => {
+      const sut = new VersionedCache<string>(10);
+      expect(await sut.getOrLoad('a', async () => undefined)).toBeUndefined();
+      await expect(sut.getOrLoad('a', () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
+      expect(await sut.getOrLoad('a', async () => 'value')).toBe('value');
+    });
+  });
 });

@@ -9,6 +9,8 @@ import { LRUCache } from 'lru-cache';
 export class VersionedCache<V extends {}> {
   private readonly entries: LRUCache<string, V>;
   private currentGeneration = 0;
+  /** Loads under way, by key: concurrent misses share one. */
+  private readonly loading = new Map<string, Promise<V | undefined>>();
 
   /** `ttlMs`: an entry older than this is gone, so a change nobody announced is seen within it. */
   constructor(maxEntries: number, ttlMs?: number) {
@@ -23,6 +25,32 @@ export class VersionedCache<V extends {}> {
     return this.entries.get(key);
   }
 
+  /**
+   * The cached value, else what `load` returns (cached unless an invalidation came in meanwhile; `undefined` is
+   * not cached). One load per key at a time: when a cold gateway gets a burst — a restart under load, 2,000 streams
+   * opened at once — the concurrent misses wait for the same query instead of each queueing their own on the pool.
+   * A request that arrives after an invalidation does not join a load that began before it.
+   */
+  getOrLoad(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const cached = this.entries.get(key);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const generation = this.currentGeneration;
+    const loaded = Promise.resolve()
+      .then(load)
+      .then((value) => {
+        if (value !== undefined) this.set(key, value, generation);
+        return value;
+      });
+    this.loading.set(key, loaded);
+    const forget = () => {
+      if (this.loading.get(key) === loaded) this.loading.delete(key);
+    };
+    loaded.then(forget, forget);
+    return loaded;
+  }
+
   set(key: string, value: V, generationAtLoad: number): void {
     if (generationAtLoad === this.currentGeneration) this.entries.set(key, value);
   }
@@ -30,16 +58,19 @@ export class VersionedCache<V extends {}> {
   delete(key: string): void {
     this.currentGeneration += 1;
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 
   /** Drops every entry whose value matches (e.g. all of one user's keys); rare, so a scan is fine. */
   deleteWhere(matches: (value: V) => boolean): void {
     this.currentGeneration += 1;
     for (const [key, value] of this.entries.entries()) if (matches(value)) this.entries.delete(key);
+    this.loading.clear(); // what a load under way will return is unknown yet: none is joined any more
   }
 
   clear(): void {
     this.currentGeneration += 1;
     this.entries.clear();
+    this.loading.clear();
   }
 }

@@ -295,14 +295,9 @@ export class ProviderKeysService {
    */
   async ownerKeyState(owner: KeyOwner, provider: ProviderId, requestId?: string): Promise<OwnerKeyState> {
     const cacheKey = cacheKeyOf(owner, provider);
-    let entry = this.credentials.get(cacheKey);
+    const entry = this.credentials.get(cacheKey);
     this.metrics.cacheLookup('provider_credential', entry !== undefined);
-    if (!entry) {
-      const generation = this.credentials.generation;
-      entry = await this.loadCredential(owner, provider, requestId);
-      this.credentials.set(cacheKey, entry, generation);
-    }
-    return entry;
+    return entry ?? (await this.credentials.getOrLoad(cacheKey, () => this.loadCredential(owner, provider, requestId)))!;
   }
 
   /** The request goes upstream with this stored key: its `last_used_at` is written in the background. */
