@@ -94,4 +94,27 @@ describe(LeasedRation.name, () => {
     expect(otherUser.allowed).toBe(true);
     expect(nextMinute.allowed).toBe(true);
   });
+
+  it('admits a cold user\'s concurrent first requests when the minute turns while their claim is under way', async () => {
+    // CI saw GET /v1/models (three providers asking at once) refused with 429 for a fresh user: the claim was
+    // granted for the minute that had just ended, and the waiters found the new minute's lease empty.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:59.999Z'));
+    const table = fakeTable();
+    const slowQuery = table.dataSource.query.bind(table.dataSource);
+    let turned = false;
+    (table.dataSource as unknown as { query: typeof slowQuery }).query = async (sql: string, parameters?: unknown[]) => {
+      const rows = await slowQuery(sql, parameters);
+      if (!turned) {
+        turned = true;
+        vi.setSystemTime(new Date('2026-01-01T00:01:00.001Z'));
+      }
+      return rows;
+    };
+    const sut = new LeasedRation(table.dataSource, silent, 100);
+
+    const decisions = await Promise.all([sut.take('user-e'), sut.take('user-e'), sut.take('user-e')]);
+
+    expect(decisions).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+  });
 });

@@ -62,17 +62,23 @@ export class LeasedRation implements RationCounter {
   }
 
   async take(userId: string): Promise<RationDecision> {
-    const lease = this.leaseOf(userId);
-    if (this.takeToken(lease)) return { allowed: true };
-    if (lease.exhausted) return { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
-    lease.waiting += 1;
-    try {
-      await this.claimSoon();
-    } finally {
-      lease.waiting -= 1;
+    // At most two claims: when the minute turns during the first, what it granted was for a minute that has
+    // ended, and the request waits once more for the new minute's (refusing it then would be refusing a user
+    // who has used nothing of their new minute).
+    for (let claims = 0; ; claims += 1) {
+      const lease = this.leaseOf(userId);
+      if (this.takeToken(lease)) return { allowed: true };
+      if (lease.exhausted || claims === 2) return { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
+      lease.waiting += 1;
+      try {
+        await this.claimSoon();
+      } finally {
+        lease.waiting -= 1;
+      }
+      if (lease.window === rationWindow()) {
+        return this.takeToken(lease) ? { allowed: true } : { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
+      }
     }
-    // The minute may have turned while waiting: the new lease answers then.
-    return this.takeToken(this.leaseOf(userId)) ? { allowed: true } : { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
   }
 
   private leaseOf(userId: string): Lease {
@@ -121,6 +127,8 @@ export class LeasedRation implements RationCounter {
     const now = Date.now();
     for (const [userId, old] of this.leases) {
       let lease = old;
+      // A new minute's lease starts with no waiters, but those waiting on the ended minute's lease ask it next.
+      const waiting = old.waiting;
       if (lease.window !== window) {
         if (now - lease.lastUsedAt > CARRY_OVER_MS) {
           this.leases.delete(userId);
@@ -131,10 +139,10 @@ export class LeasedRation implements RationCounter {
       }
       if (lease.exhausted) continue;
       // Waiters need one each; an active user gets what they used last round (up to the cap) ready in advance.
-      const want = Math.max(lease.waiting, Math.min(maxLease, lease.usedSinceSync)) - lease.tokens;
+      const want = Math.max(waiting, Math.min(maxLease, lease.usedSinceSync)) - lease.tokens;
       lease.usedSinceSync = 0;
       if (want > 0) claims.push({ userId, window, want: Math.min(want, this.limit) });
-      else if (lease.waiting === 0 && lease.tokens === 0) this.leases.delete(userId);
+      else if (waiting === 0 && lease.tokens === 0) this.leases.delete(userId);
     }
     if (claims.length > 0) await this.claim(claims);
     await this.cleanUp();
