@@ -352,6 +352,29 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
     expect((await harness.client.get('/metrics')).text).toContain('uniroute_usage_records_dropped_total{reason="write_failed"} 0');
   });
 
+  it("a stranger's model name with a NUL or a lone surrogate cannot fail the batch that holds another user's requests", async () => {
+    const { UsageRecorder } = await import('../src/usage/usage-recorder.js');
+    const recorder = harness.app.app.get(UsageRecorder);
+    await recorder.flush();
+    const stranger = await userWithApiKey(harness);
+    const victim = await userWithApiKey(harness);
+    // Gateway routes relay bodies as they are: these model names reach the provider (which refuses them) and the log.
+    for (const model of ['gpt-4o-mini\u0000', 'gpt-4o-mini\ud800', 'openai/\u0000']) {
+      const response = await fetch(`${harness.app.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stranger.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBeLessThan(500);
+    }
+    await victim.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'mine' }] });
+    await recorder.flush();
+    expect(await harness.app.sql('SELECT 1 FROM usage_requests WHERE user_id = $1', [victim.userId])).toHaveLength(1);
+    const logged = await harness.app.sql<{ model: string }>('SELECT model FROM usage_requests WHERE user_id = $1 ORDER BY at, id', [stranger.userId]);
+    expect(logged.map((row) => row.model)).toEqual(['gpt-4o-mini\ufffd', 'gpt-4o-mini\ufffd', '\ufffd']);
+    expect((await harness.client.get('/metrics')).text).toContain('uniroute_usage_records_dropped_total{reason="write_failed"} 0');
+  });
+
   it('deletes usage past USAGE_RETENTION_DAYS: raw rows, rollup hours and days', async () => {
     const user = await userWithApiKey(harness);
     await user.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'old news' }] });

@@ -68,4 +68,15 @@ describe(UsageRecorder.name, () => {
     await sut.beforeApplicationShutdown();
     expect(query).toHaveBeenCalledTimes(1);
   });
+
+  it('stores a model name PostgreSQL cannot hold (NUL, a lone surrogate) with U+FFFD in their place, so one request cannot fail its batch', async () => {
+    const { sut, query } = build(async () => []);
+    sut.record(record({ model: 'gpt-4o-mini\u0000x' }));
+    sut.record(record({ model: `gpt-${'a'.repeat(195)}\ud83d\ude00` }));
+    await sut.flush();
+    const rows = JSON.parse(query.mock.calls[0]![1]![0] as string) as Array<{ model: string }>;
+    expect(rows[0]!.model).toBe('gpt-4o-mini\ufffdx');
+    // Cut at 200 characters inside the emoji's surrogate pair.
+    expect(rows[1]!.model).toBe(`gpt-${'a'.repeat(195)}\ufffd`);
+  });
 });

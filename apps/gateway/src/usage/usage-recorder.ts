@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { KeySource, ProviderId, UsageEndpoint } from '@uniroute/shared';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { storableText } from '../common/http/unstorable-text.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -180,7 +181,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
         api_key_id: record.apiKeyId,
         endpoint: record.endpoint,
         provider: record.provider,
-        model: record.model === null ? null : record.model.slice(0, 200),
+        // Cut, then made storable: a model name is the client's text, and one NUL in it would fail the whole batch.
+        model: record.model === null ? null : storableText(record.model.slice(0, 200)),
         stream: record.stream,
         key_source: record.keySource,
         key_id: record.keyId.slice(0, 64),

@@ -5,6 +5,16 @@ import { isGatewayRoute } from './http-limits.js';
 /** A NUL character or a UTF-16 surrogate without its pair: PostgreSQL's text type cannot store either. */
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+const UNSTORABLE_TEXT_EVERYWHERE = new RegExp(UNSTORABLE_TEXT.source, 'g');
+
+/**
+ * `text` with each character PostgreSQL cannot store replaced by U+FFFD, for what the gateway records about a
+ * request it relays as it is (a model name in a usage row): one such row must not fail the batch it is written in.
+ */
+export function storableText(text: string): string {
+  return hasUnstorableCharacters(text) ? text.replace(UNSTORABLE_TEXT_EVERYWHERE, '\ufffd') : text;
+}
+
 /** True when `text` holds a character PostgreSQL refuses (NUL) or that is not Unicode at all (a lone surrogate). */
 export function hasUnstorableCharacters(text: string): boolean {
   return UNSTORABLE_TEXT.test(text);
