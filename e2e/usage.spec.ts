@@ -87,7 +87,7 @@ test('the Usage page shows what the usage API recorded for gateway traffic', asy
   const after = await fetchUsage(request, 'model');
   expect(requestsOf(after, SERVER_MODEL)).toBeGreaterThanOrEqual(requestsOf(before, SERVER_MODEL) + 2);
 
-  const dayAnswer = usageAnswer(page, 'day');
+  const dayAnswer = usageAnswer(page, 'day', (url) => url.searchParams.get('splitBy') === 'keySource');
   const modelAnswer = usageAnswer(page, 'model');
   const keySourceAnswer = usageAnswer(page, 'keySource');
   await page.goto('/settings/usage');
@@ -108,6 +108,13 @@ test('the Usage page shows what the usage API recorded for gateway traffic', asy
   expect(todayFigures, 'the API has a row for today').toBeDefined();
   await expect(cell(todayRow, 'requests')).toHaveText(count(todayFigures!.requests));
   await expect(page.getByTestId('usage-chart-row')).toHaveCount(8);
+  // Stacked by key source: today's server-key and per-request-key parts as the API split them.
+  await expect(page.getByTestId('usage-chart-unsplit')).toHaveCount(0);
+  for (const source of ['server', 'request']) {
+    const part = todayFigures!.split?.find((entry) => entry.key === source);
+    expect(part, `the API splits today's ${source} requests`).toBeDefined();
+    await expect(todayRow.locator(`[data-source="${source}"]`)).toHaveText(count(part!.requests));
+  }
 
   // By model and by key source: each row and the totals as the API answered.
   const modelTable = page.getByTestId('usage-by-model');

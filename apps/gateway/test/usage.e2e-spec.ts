@@ -194,6 +194,40 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
     expect(byHour.totals.requests).toBe(expected.length);
   });
 
+  it('splits each day and hour by key source (splitBy=keySource, the chart\'s stacked bars): the parts add up to the bucket', async () => {
+    const anthropic = expected.filter((request) => request.provider === 'anthropic');
+    const others = expected.filter((request) => request.provider !== 'anthropic');
+    for (const query of ['groupBy=day', `groupBy=hour&from=${new Date(Date.now() - 3 * 3600_000).toISOString()}`]) {
+      const report = (await harness.client.get<UsageReport>(`/admin/usage?${query}&splitBy=keySource`, owner.token)).body;
+      // Summed over the buckets: the traffic may straddle an hour (or midnight).
+      const bySource = new Map<string, { requests: number; errors: number; promptTokens: number; costUsd: number }>();
+      for (const row of report.rows) {
+        // Own key first, then the server's: KEY_SOURCES order, the same in every bucket; no part without traffic.
+        expect(['user,server', 'user', 'server', ''], query).toContain(row.split!.map((part) => part.key).join(','));
+        for (const field of ['requests', 'errors', 'promptTokens', 'completionTokens', 'cachedTokens'] as const) {
+          expect(row.split!.reduce((sum, part) => sum + part[field], 0), `${query} ${row.key} ${field}`).toBe(row[field]);
+        }
+        for (const part of row.split!) {
+          const into = bySource.get(part.key) ?? { requests: 0, errors: 0, promptTokens: 0, costUsd: 0 };
+          into.requests += part.requests;
+          into.errors += part.errors;
+          into.promptTokens += part.promptTokens;
+          into.costUsd += part.costUsd ?? 0;
+          bySource.set(part.key, into);
+        }
+      }
+      expect([...bySource.keys()].sort(), query).toEqual(['server', 'user']);
+      expect(bySource.get('user'), query).toMatchObject({ requests: anthropic.length, promptTokens: anthropic.reduce((sum, request) => sum + request.prompt, 0) });
+      expect(bySource.get('user')!.costUsd).toBeCloseTo(costOf(anthropic)!, 8);
+      expect(bySource.get('server'), query).toMatchObject({ requests: others.length, errors: others.filter((request) => request.error).length });
+      expect(bySource.get('server')!.costUsd).toBeCloseTo(costOf(others)!, 8);
+      // The totals are the unsplit report's.
+      const unsplit = (await harness.client.get<UsageReport>(`/admin/usage?${query}`, owner.token)).body;
+      expect(report.totals, query).toEqual(unsplit.totals);
+      expect(unsplit.rows.every((row) => row.split === undefined), query).toBe(true);
+    }
+  });
+
   it('lists the requests newest first, page by page, with no key or prompt in them', async () => {
     const first = await harness.client.get<UsageRequestsPage>('/admin/usage/requests?limit=5', owner.token);
     expect(first.status).toBe(200);
@@ -305,6 +339,9 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
         ['/admin/usage?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
         ['/admin/usage?from=0001-01-01T00:00:00Z&to=0001-02-01T00:00:00Z', 'from'],
         ['/admin/usage?teamId=not-a-uuid', 'teamId'],
+        ['/admin/usage?groupBy=day&splitBy=provider', 'splitBy'],
+        ['/admin/usage?groupBy=model&splitBy=keySource', 'splitBy'],
+        ['/admin/usage?splitBy=keySource&groupBy=keySource', 'splitBy'],
         ['/admin/usage/requests?limit=0', 'limit'],
         ['/admin/usage/requests?limit=100000', 'limit'],
         ['/admin/usage/requests?limit=abc', 'limit'],

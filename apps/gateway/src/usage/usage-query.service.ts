@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { KeySource, ProviderId, UsageEndpoint, UsageFigures, UsageGroupBy, UsageReport, UsageRequestsPage, UsageRequestView, UsageRow } from '@uniroute/shared';
+import { KEY_SOURCES, type KeySource, type ProviderId, type UsageEndpoint, type UsageFigures, type UsageGroupBy, type UsageReport, type UsageRequestsPage, type UsageRequestView, type UsageRow, type UsageSplitBy } from '@uniroute/shared';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
@@ -21,6 +21,8 @@ export const MAX_RANGE_DAYS = 400;
 
 interface ReportRow {
   key: string;
+  /** The key source, when the report is split by it. */
+  part?: KeySource;
   requests: string;
   errors: string;
   prompt_tokens: string;
@@ -88,17 +90,37 @@ export class UsageQueryService {
     await this.teams.requireRole(teamId, principal.userId, 'write');
   }
 
-  async report(scope: UsageScope, query: { from?: string; to?: string; groupBy?: UsageGroupBy }): Promise<UsageReport> {
+  async report(scope: UsageScope, query: { from?: string; to?: string; groupBy?: UsageGroupBy; splitBy?: UsageSplitBy }): Promise<UsageReport> {
     const { from, to } = reportRange(query.from, query.to);
     const groupBy = query.groupBy ?? 'day';
+    const split = query.splitBy === 'keySource';
+    if (split && groupBy !== 'day' && groupBy !== 'hour') {
+      throw new GatewayError('invalid_request', 'splitBy=keySource splits days or hours: use it with groupBy=day or groupBy=hour (groupBy=keySource alone gives the totals per key source).', {
+        param: 'splitBy',
+      });
+    }
     await this.recorder.flush();
     const [scopeColumn, scopeId]: [UsageScopeColumn, string] = 'teamId' in scope ? ['team_id', scope.teamId] : ['user_id', scope.userId];
     const rows = await this.dataSource.transaction(async (manager): Promise<ReportRow[]> => {
       await manager.query(REPORT_SETTINGS_SQL);
-      return manager.query(reportSql(groupBy, scopeColumn), reportParams(groupBy, scopeId, from, to));
+      return manager.query(reportSql(groupBy, scopeColumn, split), reportParams(groupBy, scopeId, from, to));
     });
     const groups = new Map<string, Group>();
-    for (const row of rows) groups.set(row.key, toGroup(row));
+    const parts = new Map<string, Map<KeySource, Group>>();
+    for (const row of rows) {
+      const group = toGroup(row);
+      if (row.part === undefined) {
+        groups.set(row.key, group);
+        continue;
+      }
+      // Split rows: the bucket's figures are the sum of its parts.
+      let total = groups.get(row.key);
+      if (!total) groups.set(row.key, (total = emptyGroup()));
+      addGroup(total, group);
+      let bySource = parts.get(row.key);
+      if (!bySource) parts.set(row.key, (bySource = new Map()));
+      bySource.set(row.part, group);
+    }
 
     let keyed: Array<[string, Group]>;
     if (groupBy === 'day' || groupBy === 'hour') {
@@ -122,7 +144,16 @@ export class UsageQueryService {
       groupBy,
       rows: keyed.map(([key, group]): UsageRow => {
         const label = labels.get(key);
-        return { key, ...(label !== undefined ? { label } : {}), ...figures(group) };
+        const row: UsageRow = { key, ...(label !== undefined ? { label } : {}), ...figures(group) };
+        if (split) {
+          // In KEY_SOURCES order, the same in every bucket: a stacked chart's layers do not swap.
+          const bySource = parts.get(key);
+          row.split = KEY_SOURCES.flatMap((source) => {
+            const part = bySource?.get(source);
+            return part ? [{ key: source, ...figures(part) }] : [];
+          });
+        }
+        return row;
       }),
       totals: figures(total),
     };

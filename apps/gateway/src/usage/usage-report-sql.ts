@@ -33,11 +33,13 @@ const HISTOGRAM_SUMS_SQL = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, inde
 /**
  * `$1` scope id, `$2` from, `$3` to (hour-aligned instants), `$4`/`$5` the whole UTC days inside them (both `$2`
  * when there are none). Whole days are read from the daily rollup, the hours before and after them from the hourly
- * one; `groupBy=hour` reads hours only. One row per group, histogram sums as `l0…l15`.
+ * one; `groupBy=hour` reads hours only. One row per group (per group and key source as `part` when `splitByKeySource`),
+ * histogram sums as `l0…l15`.
  */
-export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn): string {
+export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn, splitByKeySource = false): string {
   const scope = scopeColumn === 'team_id' ? 'team_id' : 'user_id';
-  const columns = `${GROUP_KEY_SQL[groupBy]} AS key, requests, errors, prompt_tokens, completion_tokens, cached_tokens, cost_usd, priced_requests, latency_buckets`;
+  const part = splitByKeySource ? ', key_source AS part' : '';
+  const columns = `${GROUP_KEY_SQL[groupBy]} AS key${part}, requests, errors, prompt_tokens, completion_tokens, cached_tokens, cost_usd, priced_requests, latency_buckets`;
   const parts =
     groupBy === 'hour'
       ? `SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $2 AND bucket < $3`
@@ -46,11 +48,12 @@ export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn):
          SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $2 AND bucket < $4
          UNION ALL
          SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $5 AND bucket < $3`;
-  return `SELECT key, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
+  const groupKey = splitByKeySource ? 'key, part' : 'key';
+  return `SELECT ${groupKey}, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
                  sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
                  sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL}
             FROM (${parts}) AS rollup
-           GROUP BY key`;
+           GROUP BY ${groupKey}`;
 }
 
 /** The parameters of {@link reportSql}: scope id and the range, split into whole UTC days and the hours around them. */

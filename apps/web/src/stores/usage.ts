@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia';
 import type { UsageGroupBy, UsageReport, UsageRequestView } from '@uniroute/shared';
 import * as usageApi from '@/api/usage';
-import type { UsageReportWithSplit } from '@/api/usage';
 import { apiErrorMessage, apiErrorParam, apiErrorStatus } from '@/api/http';
 import { timeBucketFor, type UsageRange } from '@/utils/usage-range';
 
@@ -17,10 +16,10 @@ interface UsageState {
   teamId: string | null;
   range: UsageRange | null;
   /** Time buckets for the chart, split by key source when the gateway can. */
-  timeline: UsageReportWithSplit | null;
+  timeline: UsageReport | null;
   breakdowns: Partial<Record<UsageBreakdown, UsageReport>>;
   /**
-   * Whether the gateway answers `splitBy=keySource` (not in §10 yet): unknown until first asked, then
+   * Whether the gateway answers `splitBy=keySource` (a replica of an older release does not): unknown until first asked, then
    * remembered so a gateway without it gets one refused request per session, not one per range change.
    */
   splitSupported: boolean | null;
@@ -108,7 +107,7 @@ export const useUsageStore = defineStore('usage', {
       this.$reset();
     },
 
-    async fetchTimeline(range: UsageRange, teamId: string | null): Promise<UsageReportWithSplit> {
+    async fetchTimeline(range: UsageRange, teamId: string | null): Promise<UsageReport> {
       const query = { from: range.from, to: range.to, groupBy: timeBucketFor(range), ...teamQuery(teamId) };
       if (this.splitSupported !== false) {
         try {

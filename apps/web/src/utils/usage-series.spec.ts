@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { UsageReport, UsageRow } from '@uniroute/shared';
 import { usageReport, usageRow } from '@/testing/fixtures';
-import type { UsageReportWithSplit, UsageRowWithSplit } from '@/api/usage';
 import { formatUsd } from './usage-format';
 import { buildTimeline, chartFigures } from './usage-series';
 
 /** A `splitBy=keySource` answer: day rows each carrying their per-key-source rows. */
-function splitReport(rows: UsageRowWithSplit[]): UsageReportWithSplit {
+function splitReport(rows: UsageRow[]): UsageReport {
   return { ...usageReport('day', rows), rows };
 }
 

@@ -1,5 +1,4 @@
-import { KEY_SOURCES, type KeySource, type UsageFigures, type UsageRow } from '@uniroute/shared';
-import type { UsageReportWithSplit } from '@/api/usage';
+import { KEY_SOURCES, type KeySource, type UsageFigures, type UsageReport, type UsageRow } from '@uniroute/shared';
 import { KEY_SOURCE_LABELS, formatBucket, totalTokens } from './usage-format';
 import { bucketStarts, type UsageRange } from './usage-range';
 
@@ -51,7 +50,7 @@ function figuresOf(row: UsageRow): UsageFigures {
  * Lays the API's time rows (only buckets with traffic) over every bucket of the range, so quiet days are
  * zero bars rather than missing ones. A row whose bucket the range does not produce (a clock edge) is kept.
  */
-export function buildTimeline(report: UsageReportWithSplit, range: Pick<UsageRange, 'from' | 'to'>, bucket: 'hour' | 'day'): Timeline {
+export function buildTimeline(report: UsageReport, range: Pick<UsageRange, 'from' | 'to'>, bucket: 'hour' | 'day'): Timeline {
   const split = report.rows.some((row) => Array.isArray(row.split));
   const rows = new Map(report.rows.map((row) => [instantKey(row.key), row]));
   const starts = new Set(bucketStarts(range, bucket));

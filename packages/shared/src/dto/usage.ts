@@ -5,11 +5,20 @@ import type { KeySource, ProviderId } from '../providers.js';
 export const USAGE_GROUP_BY = ['day', 'hour', 'provider', 'model', 'apiKey', 'keySource'] as const;
 export type UsageGroupBy = (typeof USAGE_GROUP_BY)[number];
 
+/**
+ * What a time bucket can be split by, on top of §10: `groupBy=day|hour&splitBy=keySource` gives each day or hour
+ * its figures per key source (own, team, server or request key), the Usage chart's stacked bars.
+ */
+export const USAGE_SPLIT_BY = ['keySource'] as const;
+export type UsageSplitBy = (typeof USAGE_SPLIT_BY)[number];
+
 /** `GET /admin/usage` query. `from`/`to` are ISO 8601 instants; `teamId` shows a team's usage to its admins. */
 export interface UsageQuery {
   from?: string;
   to?: string;
   groupBy?: UsageGroupBy;
+  /** Only with `groupBy=day` or `hour`. */
+  splitBy?: UsageSplitBy;
   teamId?: string;
 }
 
@@ -29,6 +38,8 @@ export interface UsageRow extends UsageFigures {
   key: string;
   /** A readable name for `key` where one exists (an API key's name). */
   label?: string;
+  /** With `splitBy`: this bucket's figures per key source that had traffic in it (`key` is the source); they add up to the row. */
+  split?: UsageRow[];
 }
 
 /** `GET /admin/usage` response. */

@@ -4,6 +4,7 @@ import {
   PROVIDER_IDS,
   USAGE_ENDPOINTS,
   USAGE_GROUP_BY,
+  USAGE_SPLIT_BY,
   type KeySource,
   type ProviderId,
   type UsageEndpoint,
@@ -15,6 +16,7 @@ import {
   type UsageRequestsQuery,
   type UsageRequestView,
   type UsageRow,
+  type UsageSplitBy,
 } from '@uniroute/shared';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
@@ -38,6 +40,14 @@ export class UsageQueryDto implements UsageQuery {
   @IsOptional()
   @IsIn(USAGE_GROUP_BY, { message: `groupBy must be one of: ${USAGE_GROUP_BY.join(', ')}` })
   groupBy?: UsageGroupBy;
+
+  @ApiPropertyOptional({
+    enum: USAGE_SPLIT_BY,
+    description: 'With groupBy=day or hour: each row also carries `split`, its figures per key source (own, team, server, request) that had traffic.',
+  })
+  @IsOptional()
+  @IsIn(USAGE_SPLIT_BY, { message: `splitBy must be one of: ${USAGE_SPLIT_BY.join(', ')}` })
+  splitBy?: UsageSplitBy;
 
   @ApiPropertyOptional({ format: 'uuid', description: "A team's usage, for its admins (§9). Anyone else gets 404." })
   @IsOptional()
@@ -81,6 +91,8 @@ export class UsageFiguresDto implements UsageFigures {
 export class UsageRowDto extends UsageFiguresDto implements UsageRow {
   @ApiProperty({ description: 'The day or hour (ISO instant, UTC), provider, model, API key id or key source.' }) key: string;
   @ApiPropertyOptional({ description: "An API key's name." }) label?: string;
+  @ApiPropertyOptional({ type: () => [UsageRowDto], description: 'With splitBy=keySource: this day or hour per key source with traffic (`key` is the source), adding up to the row.' })
+  split?: UsageRowDto[];
 }
 
 /** OpenAPI description of `UsageReport`. */

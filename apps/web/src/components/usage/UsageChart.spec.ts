@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import type { ChartData } from 'chart.js';
-import type { UsageReportWithSplit } from '@/api/usage';
+import type { UsageReport } from '@uniroute/shared';
 import { usageReport, usageRow } from '@/testing/fixtures';
 import { buildTimeline } from '@/utils/usage-series';
 import UsageChart from './UsageChart.vue';
@@ -14,7 +14,7 @@ vi.mock('vue-chartjs', () => ({ Bar: BarStub }));
 
 let wrapper: VueWrapper | undefined;
 
-function mountSut(report: UsageReportWithSplit): VueWrapper {
+function mountSut(report: UsageReport): VueWrapper {
   wrapper = mount(UsageChart, {
     props: { timeline: buildTimeline(report, RANGE, 'day') },
   });
