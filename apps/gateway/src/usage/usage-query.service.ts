@@ -93,8 +93,9 @@ export class UsageQueryService {
   async report(scope: UsageScope, query: { from?: string; to?: string; groupBy?: UsageGroupBy; splitBy?: UsageSplitBy }): Promise<UsageReport> {
     const { from, to } = reportRange(query.from, query.to);
     const groupBy = query.groupBy ?? 'day';
+    const byTime = groupBy === 'day' || groupBy === 'hour';
     const split = query.splitBy === 'keySource';
-    if (split && groupBy !== 'day' && groupBy !== 'hour') {
+    if (split && !byTime) {
       throw new GatewayError('invalid_request', 'splitBy=keySource splits days or hours: use it with groupBy=day or groupBy=hour (groupBy=keySource alone gives the totals per key source).', {
         param: 'splitBy',
       });
@@ -123,7 +124,7 @@ export class UsageQueryService {
     }
 
     let keyed: Array<[string, Group]>;
-    if (groupBy === 'day' || groupBy === 'hour') {
+    if (byTime) {
       // Every day or hour of the range, empty ones as zeros: a chart's x axis without gaps.
       keyed = [];
       const step = groupBy === 'day' ? DAY_MS : HOUR_MS;

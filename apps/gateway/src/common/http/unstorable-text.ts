@@ -12,7 +12,7 @@ const UNSTORABLE_TEXT_EVERYWHERE = new RegExp(UNSTORABLE_TEXT.source, 'g');
  * request it relays as it is (a model name in a usage row): one such row must not fail the batch it is written in.
  */
 export function storableText(text: string): string {
-  return hasUnstorableCharacters(text) ? text.replace(UNSTORABLE_TEXT_EVERYWHERE, '\ufffd') : text;
+  return text.replace(UNSTORABLE_TEXT_EVERYWHERE, '\ufffd');
 }
 
 /** True when `text` holds a character PostgreSQL refuses (NUL) or that is not Unicode at all (a lone surrogate). */
