@@ -25,7 +25,9 @@ export class LastUsedRecorder implements OnModuleInit, BeforeApplicationShutdown
   ) {}
 
   record(table: TrackedTable, id: string, at = new Date()): void {
-    this.pending[table].set(id, at);
+    const pending = this.pending[table];
+    const known = pending.get(id);
+    if (known === undefined || known < at) pending.set(id, at);
   }
 
   onModuleInit(): void {
@@ -59,7 +61,10 @@ export class LastUsedRecorder implements OnModuleInit, BeforeApplicationShutdown
           [[...batch.keys()], [...batch.values()].map((date) => date.toISOString())],
         );
       } catch (error) {
-        this.logger.warn({ err: error, table, count: batch.size }, 'could not record last-used times');
+        // Kept for the next flush (one entry per key, so this stays small): a database that blinked
+        // must not leave a key that was used showing "Never".
+        for (const [id, at] of batch) this.record(table, id, at);
+        this.logger.warn({ err: error, table, count: batch.size }, 'could not record last-used times; retrying with the next flush');
       }
     }
   }
