@@ -29,6 +29,33 @@ describe(`TRUST_PROXY off, the default (${DATABASE_KIND})`, () => {
   });
 });
 
+// TRUST_PROXY=true behind a proxy that appends to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for): the
+// client writes the leftmost entry, and `request.ip` is that text, address or not. Before, a 300-character
+// "address" made every failure's rate-limit write fail (the bucket is a varchar(200)): wrong passwords were
+// answered 400, nothing was counted, and the account-wide limit never came — unlimited guessing.
+describe(`TRUST_PROXY=true and a forwarded "address" that is no address (${DATABASE_KIND})`, () => {
+  it('counts failed logins all the same: the account-wide limit stops a guesser who forges long X-Forwarded-For values', { timeout: 180_000 }, async () => {
+    const app = await startTestApp({ env: { TRUST_PROXY: 'true', LOGIN_MAX_ATTEMPTS: String(LOGIN_MAX_ATTEMPTS) } });
+    try {
+      const client = httpClient(app.url);
+      const victim = await registerUser(client);
+      const forged = (attempt: number) => `${String(attempt).padStart(3, '0')}${'x'.repeat(297)}`;
+      const statuses: number[] = [];
+      // Each attempt from a fresh forged "address": only the account-wide counter (LOGIN_MAX_ATTEMPTS × 10) can stop it.
+      for (let attempt = 0; attempt < LOGIN_MAX_ATTEMPTS * 10; attempt += 1) {
+        const response = await client.post('/auth/login', { email: victim.email, password: 'wrong password 123' }, undefined, { 'x-forwarded-for': forged(attempt) });
+        statuses.push(response.status);
+      }
+      const guessed = await client.post('/auth/login', { email: victim.email, password: PASSWORD }, undefined, { 'x-forwarded-for': forged(999) });
+      // Before: every wrong guess answered 400, nothing counted, and the right one 200.
+      expect({ wrong: statuses, right: guessed.status }).toEqual({ wrong: Array<number>(LOGIN_MAX_ATTEMPTS * 10).fill(401), right: 429 });
+      expect(guessed.body.error.type).toBe('rate_limit_error');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe(`login limits: IP first, failures only (${DATABASE_KIND})`, () => {
   let app: TestApp;
   let client: ReturnType<typeof httpClient>;

@@ -16,4 +16,11 @@ describe(clientNetwork.name, () => {
   it('leaves what is not an address alone', () => {
     expect(clientNetwork('unknown')).toBe('unknown');
   });
+
+  it('turns text longer than any address into a digest of fixed length (rate-limit buckets are varchar(200))', () => {
+    const forged = clientNetwork('x'.repeat(300));
+    expect(forged).toMatch(/^digest:[0-9a-f]{32}$/);
+    expect(clientNetwork('x'.repeat(300))).toBe(forged);
+    expect(clientNetwork('y'.repeat(300))).not.toBe(forged);
+  });
 });

@@ -1,12 +1,25 @@
+import { createHash } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
+
+/** The longest text form of an IP address (an IPv4-mapped IPv6 address written out in full). */
+const MAX_ADDRESS_LENGTH = 45;
 
 /**
  * The address a per-client limit is counted under: an IPv4 address as it is, an IPv6 address as its
  * /64 — one customer's allocation (RFC 6177), where picking a fresh address for every attempt costs
  * nothing. IPv4-mapped IPv6 addresses count as the IPv4 address.
+ *
+ * Anything else is kept as it is when short, and as a digest of fixed length when longer than any
+ * address. `request.ip` is whatever text `X-Forwarded-For` carried when TRUST_PROXY believes it
+ * (`true`, or more hops than there are proxies), and the rate-limit buckets built from it are a
+ * `varchar(200)`: a 300-character "address" made every failed login's counter write fail, so no
+ * failure was ever counted (per IP, per account or account-wide) and the password could be guessed
+ * without limit — the wrong ones answered 400, the right one 200.
  */
 export function clientNetwork(ip: string): string {
-  if (!ipaddr.isValid(ip)) return ip;
+  if (!ipaddr.isValid(ip)) {
+    return ip.length <= MAX_ADDRESS_LENGTH ? ip : `digest:${createHash('sha256').update(ip).digest('hex').slice(0, 32)}`;
+  }
   let address = ipaddr.parse(ip);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
   if (address.kind() === 'ipv4') return address.toString();
