@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_KEYS, startGatewayWithStandIns, USER_KEYS, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
-import { registerUser } from './support/http.js';
-import { DATABASE_KIND } from './support/test-app.js';
+import { httpClient, registerUser } from './support/http.js';
+import { DATABASE_KIND, startTestApp } from './support/test-app.js';
 
 /**
  * CONTRACT §8 beyond routing: per-request keys (used once, never stored, logged or echoed), HMAC
@@ -296,5 +296,32 @@ describe(`§8 fingerprints and the audit log (${DATABASE_KIND})`, () => {
     const service = harness.app.app.get((await import('../src/audit/audit.service.js')).AuditService);
     expect(await service.purgeExpired()).toBeGreaterThanOrEqual(1);
     expect((await harness.client.get('/admin/audit', user.token)).body.events).toEqual([]);
+  });
+});
+
+// Audit events are written 500 to a statement. With TRUST_PROXY=true (behind a proxy that appends to
+// X-Forwarded-For) `request.ip` is whatever text the client put first there; the column is a varchar(64).
+describe(`the audit log under TRUST_PROXY=true (${DATABASE_KIND})`, () => {
+  it("one request with a forged over-long client address loses no one else's events, and is logged with it cut", { timeout: 120_000 }, async () => {
+    const app = await startTestApp({ env: { TRUST_PROXY: 'true' } });
+    try {
+      const client = httpClient(app.url);
+      const victim = await registerUser(client);
+      const attacker = await registerUser(client);
+      // No timed flush from here on: both events below wait in one batch, as under load.
+      const audit = app.app.get((await import('../src/audit/audit.service.js')).AuditService);
+      await audit.beforeApplicationShutdown();
+
+      const forged = `203.0.113.${'9'.repeat(100)}`;
+      expect((await client.post('/admin/api-keys', { name: 'victim key' }, victim.token)).status).toBe(201);
+      expect((await client.post('/admin/api-keys', { name: 'attacker key' }, attacker.token, { 'x-forwarded-for': forged })).status).toBe(201);
+
+      const victimEvents = (await client.get('/admin/audit', victim.token)).body.events;
+      expect(victimEvents).toEqual([expect.objectContaining({ action: 'api_key.created', ip: '127.0.0.1' })]);
+      const attackerEvents = (await client.get('/admin/audit', attacker.token)).body.events;
+      expect(attackerEvents).toEqual([expect.objectContaining({ action: 'api_key.created', ip: forged.slice(0, 64) })]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AUDIT_PAGE_DEFAULT_LIMIT, type AuditAction, type AuditDetail, type AuditEventView, type AuditOutcome, type AuditPage, type ProviderId } from '@uniroute/shared';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { storableText } from '../common/http/unstorable-text.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { RequestOrigin } from './request-origin.js';
@@ -27,6 +28,10 @@ const MAX_QUEUED_EVENTS = 10_000;
 const FLUSH_INTERVAL_MS = 1_000;
 const FLUSH_BATCH = 500;
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** `audit_events` column widths (migration 1733700000001). */
+const IP_COLUMN_LENGTH = 64;
+const USER_AGENT_COLUMN_LENGTH = 512;
+const EMAIL_COLUMN_LENGTH = 320;
 
 interface QueuedEvent {
   at: string;
@@ -83,13 +88,17 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     this.queue.push({
       at: new Date().toISOString(),
       actor_id: event.actor.id,
-      actor_email: event.actor.email ?? null,
+      actor_email: clip(event.actor.email, EMAIL_COLUMN_LENGTH),
       team_id: event.teamId ?? null,
       action: event.action,
       provider: event.provider ?? null,
       outcome: event.outcome ?? 'success',
-      ip: event.origin?.ip ?? null,
-      user_agent: event.origin?.userAgent ?? null,
+      // Cut to their columns here, at the batch's door: one over-long value fails the INSERT of the whole batch,
+      // every other account's events with it. `ip` is `request.ip`, which is any text X-Forwarded-For carried when
+      // TRUST_PROXY believes it (`true`, or more hops than there are proxies): a 100-character "address" sent
+      // with one failed login or one new API key lost the up to 499 other events of its batch.
+      ip: clip(event.origin?.ip, IP_COLUMN_LENGTH),
+      user_agent: clip(event.origin?.userAgent, USER_AGENT_COLUMN_LENGTH),
       detail: event.detail ?? {},
     });
     if (this.queue.length >= FLUSH_BATCH) void this.flush();
@@ -173,6 +182,12 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       }
     }
   }
+}
+
+/** `text` made storable and cut to `length` characters (null stays null). */
+function clip(text: string | null | undefined, length: number): string | null {
+  if (text === null || text === undefined) return null;
+  return storableText(Array.from(text).slice(0, length).join(''));
 }
 
 function toView(row: AuditRow): AuditEventView {
