@@ -1,6 +1,7 @@
 import { FALLBACK_POLICIES, type FallbackPolicy, type KeyHealth } from '@uniroute/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_KEYS, startGatewayWithStandIns, USER_KEYS, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
+import { registerUser } from './support/http.js';
 import { DATABASE_KIND } from './support/test-app.js';
 
 /**
@@ -234,6 +235,42 @@ describe(`§8 key health from live traffic and tests (${DATABASE_KIND})`, () => 
     const test = await harness.client.post('/admin/provider-keys/openai/test', undefined, other.token);
     expect(test.body.ok).toBe(false);
     expect(await keyView(other, 'openai')).toMatchObject({ health: 'quota_exhausted', lastTestOk: false });
+  });
+
+  // OpenAI names an unknown request parameter in its 400 (`param`, code `unknown_parameter`). The billing check used to
+  // search the whole error body for "insufficient_quota": one team member who sent a field of that name marked the
+  // team's key out of credit — skipped for the whole team until an admin replaced or tested it, with the team's
+  // traffic moved onto the operator's server key meanwhile.
+  it("a team member's request field named like a billing error does not take the team's key out of service", async () => {
+    const owner = await registerUser(harness.client);
+    const member = await registerUser(harness.client);
+    const team = await harness.client.post('/admin/teams', { name: 'billing echo' }, owner.token);
+    expect(team.status).toBe(201);
+    expect((await harness.client.post(`/admin/teams/${team.body.id}/provider-keys`, { provider: 'openai', apiKey: USER_KEYS.openai }, owner.token)).status).toBe(201);
+    const invitation = await harness.client.post(`/admin/teams/${team.body.id}/invitations`, { email: member.email, role: 'member' }, owner.token);
+    expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, undefined, member.token)).status).toBe(200);
+    const teamApiKey = async (user: { token: string }) => (await harness.client.post('/admin/api-keys', { name: 'team', teamId: team.body.id }, user.token)).body.key as string;
+    const [memberKey, ownerKey] = [await teamApiKey(member), await teamApiKey(owner)];
+    const teamChat = (apiKey: string, extra: Record<string, unknown> = {}) =>
+      fetch(`${harness.app.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', ...ask, ...extra }),
+      });
+
+    harness.standIns.inject({
+      provider: 'openai',
+      status: 400,
+      body: { error: { message: "Unknown parameter: 'insufficient_quota'.", type: 'invalid_request_error', param: 'insufficient_quota', code: 'unknown_parameter' } },
+    });
+    const echoed = await teamChat(memberKey, { insufficient_quota: true });
+    expect(echoed.status).toBe(400);
+
+    const next = await teamChat(ownerKey);
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-uniroute-key-source')).toBe('team');
+    const view = (await harness.client.get(`/admin/teams/${team.body.id}/provider-keys/openai`, owner.token)).body;
+    expect(view.health).not.toBe('quota_exhausted');
   });
 
   it('a replaced key starts unverified and is used again', async () => {

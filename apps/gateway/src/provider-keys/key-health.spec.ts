@@ -24,6 +24,15 @@ describe(healthFromUpstream.name, () => {
     expect(healthFromUpstream('anthropic', 400, anthropic, undefined, 'test', now)?.health).toBe('quota_exhausted');
   });
 
+  it("reads the billing error where the provider puts it, not a client's field the error quotes", () => {
+    // OpenAI names an unknown request parameter in `param`: the client chose that text.
+    const echo = { error: { message: "Unknown parameter: 'insufficient_quota'.", type: 'invalid_request_error', param: 'insufficient_quota', code: 'unknown_parameter' } };
+    expect(healthFromUpstream('openai', 400, echo, undefined, 'request', now)).toBeNull();
+    expect(healthFromUpstream('openai', 400, JSON.stringify(echo), undefined, 'request', now)).toBeNull();
+    const quoted = JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'x', details: { field: 'billing_error' } } });
+    expect(healthFromUpstream('anthropic', 400, quoted, undefined, 'request', now)).toBeNull();
+  });
+
   it('rests a rate-limited key until Retry-After, else 60 s', () => {
     expect(healthFromUpstream('google', 429, {}, '30', 'request', now)?.until).toEqual(new Date('2026-12-04T12:00:30.000Z'));
     expect(healthFromUpstream('google', 429, {}, undefined, 'request', now)?.until).toEqual(new Date('2026-12-04T12:01:00.000Z'));

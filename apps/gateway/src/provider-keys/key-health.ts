@@ -1,4 +1,5 @@
 import { PROVIDER_LABELS, type KeyHealth, type ProviderId } from '@uniroute/shared';
+import { parseErrorBody } from '../providers/upstream-error.js';
 
 /** A new health state for a stored key, with the words the settings page shows. */
 export interface HealthVerdict {
@@ -75,7 +76,21 @@ export function retryAfterSeconds(value: string | undefined, now = new Date()): 
   return Math.min(Math.max(seconds, 1), MAX_RATE_LIMIT_SECONDS);
 }
 
+/** OpenAI's `error.type`/`error.code` and Anthropic's `error.type` for a key without credit. */
+const BILLING_ERROR_KINDS: ReadonlySet<unknown> = new Set(['insufficient_quota', 'billing_error']);
+
+/**
+ * Whether the provider's error object says "no credit" where each provider puts it (`error.type`, `error.code`).
+ * Never a search of the whole body: an error quotes the request too (OpenAI names an unknown parameter in
+ * `param`), so a client field named `insufficient_quota` used to mark the key out of credit — a team member could
+ * have the team's key skipped for everyone until an admin replaced or tested it.
+ */
 function isBillingError(body: unknown): boolean {
-  const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
-  return /"(insufficient_quota|billing_error)"/.test(text);
+  const parsed = parseErrorBody(body);
+  const error = isRecord(parsed) ? parsed['error'] : undefined;
+  return isRecord(error) && (BILLING_ERROR_KINDS.has(error['type']) || BILLING_ERROR_KINDS.has(error['code']));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
