@@ -393,6 +393,30 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     expect(unusable.body.error.message).toMatch(/team admin/);
   });
 
+  // Before, an invitation outlived its creator's rights: an admin about to be removed could invite a second account of
+  // theirs as admin and, once removed, accept it — back in, with the team's keys, whatever the owner did.
+  it("a removed or demoted admin's open invitations stop working; the owner's still do", async () => {
+    const owner = await registerUser(harness.client);
+    const teamId: string = (await call('POST', '/admin/teams', owner.token, { name: 'Backdoor' })).body.id;
+    const rogue = await join(teamId, owner, 'admin');
+    const demoted = await join(teamId, owner, 'admin');
+    const [alt, otherAlt, hire] = [await registerUser(harness.client), await registerUser(harness.client), await registerUser(harness.client)];
+    const backdoor = await invite(teamId, rogue, alt.email, 'admin');
+    const second = await invite(teamId, demoted, otherAlt.email, 'admin');
+    const legit = await invite(teamId, owner, hire.email, 'member');
+    expect((await call('GET', `${base(teamId)}/invitations`, owner.token)).body).toHaveLength(3);
+
+    expect((await call('DELETE', `${base(teamId)}/members/${rogue.userId}`, owner.token)).status).toBe(204);
+    expect((await call('PATCH', `${base(teamId)}/members/${demoted.userId}`, owner.token, { role: 'member' })).status).toBe(200);
+
+    for (const [invitation, user] of [[backdoor, alt], [second, otherAlt]] as const) {
+      expect((await call('POST', `/admin/invitations/${invitation.token}/accept`, user.token)).status).toBe(404);
+      expect((await call('GET', base(teamId), user.token)).status).toBe(404);
+    }
+    expect((await call('GET', `${base(teamId)}/invitations`, owner.token)).body.map((open: { id: string }) => open.id)).toEqual([legit.id]);
+    expect((await call('POST', `/admin/invitations/${legit.token}/accept`, hire.token)).status).toBe(200);
+  });
+
   it('the canary team key is seen only by the provider: no table, log line or response carries it', async () => {
     // Earlier tests stored, used, masked, tested and deleted it; make sure it is stored now too.
     const owner = await registerUser(harness.client);

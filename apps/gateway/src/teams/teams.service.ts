@@ -42,6 +42,15 @@ const INVALID_INVITATION = 'This invitation is invalid, already used or expired.
 
 const ROLE_RANK: Readonly<Record<TeamRole, number>> = { member: 0, admin: 1, owner: 2 };
 
+/**
+ * An invitation (`team_invitations` row) counts only while whoever created it is still an owner or admin of its
+ * team. Without it an admin about to be removed (or demoted, or deleted) could invite a second account of theirs
+ * as `admin` and, once removed, accept it: back in, with the team's keys. Checked where an invitation is used and
+ * where open ones are listed and counted.
+ */
+const INVITER_STILL_ADMIN = `EXISTS (SELECT 1 FROM team_members inviter WHERE inviter.team_id = team_invitations.team_id
+  AND inviter.user_id = team_invitations.created_by AND inviter.role IN ('owner', 'admin'))`;
+
 /** What a caller may do under a team: `read` any member, `write` admins and the owner, `own` the owner. */
 export type TeamPermission = 'read' | 'write' | 'own';
 const REQUIRED_RANK: Readonly<Record<TeamPermission, number>> = { read: 0, write: 1, own: 2 };
@@ -189,7 +198,7 @@ export class TeamsService {
       const [counts] = returnedRows<{ members: string; open: string; already: boolean }>(
         await manager.query(
           `SELECT (SELECT count(*) FROM team_members WHERE team_id = $1) AS members,
-                  (SELECT count(*) FROM team_invitations WHERE team_id = $1 AND used_at IS NULL AND expires_at > now()) AS open,
+                  (SELECT count(*) FROM team_invitations WHERE team_id = $1 AND used_at IS NULL AND expires_at > now() AND ${INVITER_STILL_ADMIN}) AS open,
                   EXISTS (SELECT 1 FROM team_members JOIN users ON users.id = team_members.user_id WHERE team_members.team_id = $1 AND users.email = $2) AS already`,
           [teamId, invited],
         ),
@@ -220,7 +229,7 @@ export class TeamsService {
     await this.requireRole(teamId, userId, 'write');
     const rows: Array<{ id: string; email: string; role: TeamInvitableRole; created_at: Date; expires_at: Date }> = await this.dataSource.query(
       `SELECT id, email, role, created_at, expires_at FROM team_invitations
-        WHERE team_id = $1 AND used_at IS NULL AND expires_at > now() ORDER BY created_at DESC, id DESC`,
+        WHERE team_id = $1 AND used_at IS NULL AND expires_at > now() AND ${INVITER_STILL_ADMIN} ORDER BY created_at DESC, id DESC`,
       [teamId],
     );
     return rows.map((row) => ({ id: row.id, email: row.email, role: row.role, createdAt: row.created_at.toISOString(), expiresAt: row.expires_at.toISOString() }));
@@ -266,8 +275,9 @@ export class TeamsService {
     if (!token.startsWith(TEAM_INVITATION_TOKEN_PREFIX) || token.length > 200) return null;
     const query = options.consume
       ? `UPDATE team_invitations SET used_at = now()
-          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND email = $2 RETURNING id, team_id, role`
-      : `SELECT id, team_id, role FROM team_invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND email = $2`;
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND email = $2 AND ${INVITER_STILL_ADMIN} RETURNING id, team_id, role`
+      : `SELECT id, team_id, role FROM team_invitations
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND email = $2 AND ${INVITER_STILL_ADMIN}`;
     const [row] = returnedRows<{ id: string; team_id: string; role: TeamInvitableRole }>(await manager.query(query, [this.crypto.sha256(token), email.toLowerCase()]));
     return row ? { id: row.id, teamId: row.team_id, role: row.role } : null;
   }
