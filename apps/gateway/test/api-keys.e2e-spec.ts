@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayWithStandIns, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
 import { registerUser } from './support/http.js';
 import { DATABASE_KIND } from './support/test-app.js';
+import { LISTED_REVOKED_API_KEYS, MAX_API_KEYS_PER_USER } from '../src/api-keys/api-keys.service.js';
 
 describe(`gateway API keys (${DATABASE_KIND})`, () => {
   let harness: Harness;
@@ -78,6 +79,49 @@ describe(`gateway API keys (${DATABASE_KIND})`, () => {
       expect(response.status).toBe(401);
       expect(response.body.error.type).toBe('authentication_error');
     }
+  });
+
+  // Before, a free account's script could create keys without end: each one a row, and every
+  // GET /admin/api-keys read all of them at once (revoked ones included).
+  it(`caps an account at ${MAX_API_KEYS_PER_USER} live keys, team keys included; revoking one makes room`, { timeout: 120_000 }, async () => {
+    const user = await registerUser(harness.client);
+    const team = await harness.client.post('/admin/teams', { name: 'cap' }, user.token);
+    expect(team.status).toBe(201);
+    const statuses: number[] = [];
+    for (let index = 0; index < MAX_API_KEYS_PER_USER; index += 1) {
+      const body = index % 2 === 0 ? { name: `key ${index}` } : { name: `team key ${index}`, teamId: team.body.id };
+      statuses.push((await harness.client.post('/admin/api-keys', body, user.token)).status);
+    }
+    expect(statuses.every((status) => status === 201)).toBe(true);
+    for (const body of [{ name: 'one too many' }, { name: 'one too many', teamId: team.body.id }]) {
+      const refused = await harness.client.post('/admin/api-keys', body, user.token);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'conflict' });
+    }
+    // Concurrent creations cannot pass the count together.
+    const [first] = (await harness.client.get('/admin/api-keys', user.token)).body;
+    expect((await harness.client.delete(`/admin/api-keys/${first.id}`, user.token)).status).toBe(204);
+    const burst = await Promise.all(Array.from({ length: 5 }, () => harness.client.post('/admin/api-keys', { name: 'burst' }, user.token)));
+    expect(burst.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const [{ live }] = await harness.app.sql<{ live: number }>('SELECT count(*)::int AS live FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL', [user.userId]);
+    expect(live).toBe(MAX_API_KEYS_PER_USER);
+  });
+
+  it(`lists every live key and the ${LISTED_REVOKED_API_KEYS} most recently revoked: creating and revoking in a loop cannot grow the list`, { timeout: 120_000 }, async () => {
+    const user = await registerUser(harness.client);
+    const kept = await harness.client.post('/admin/api-keys', { name: 'kept' }, user.token);
+    expect(kept.status).toBe(201);
+    for (let index = 0; index <= LISTED_REVOKED_API_KEYS; index += 1) {
+      const created = await harness.client.post('/admin/api-keys', { name: `churn ${index}` }, user.token);
+      expect(created.status).toBe(201);
+      expect((await harness.client.delete(`/admin/api-keys/${created.body.id}`, user.token)).status).toBe(204);
+    }
+    const list = (await harness.client.get('/admin/api-keys', user.token)).body as Array<{ id: string; name: string; revokedAt: string | null }>;
+    expect(list).toHaveLength(1 + LISTED_REVOKED_API_KEYS);
+    expect(list.filter((key) => key.revokedAt === null).map((key) => key.id)).toEqual([kept.body.id]);
+    // The oldest revoked key is the one left out; the list stays newest first.
+    expect(list.map((key) => key.name)).not.toContain('churn 0');
+    expect(list[0]!.name).toBe(`churn ${LISTED_REVOKED_API_KEYS}`);
   });
 
   it('accepts the key in x-api-key too', async () => {

@@ -3,7 +3,7 @@ import type { RequestOrigin } from '../audit/request-origin.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyView, CreatedApiKey, UserRole } from '@uniroute/shared';
-import { IsNull, Repository, type EntityManager } from 'typeorm';
+import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
@@ -19,6 +19,13 @@ export const API_KEY_PREFIX = 'ur_';
 /** `ur_` plus 7 characters: enough to recognise a key in a list, far too little to guess it. */
 const DISPLAY_PREFIX_LENGTH = 10;
 const CACHE_SIZE = 50_000;
+/**
+ * Live (unrevoked) API keys of one account, personal and team keys together. Without a cap one account's script
+ * filled `api_keys` without end, and `GET /admin/api-keys` read every row into memory at once.
+ */
+export const MAX_API_KEYS_PER_USER = 100;
+/** Revoked keys `GET /admin/api-keys` lists (the most recently revoked): creating and revoking in a loop cannot grow it. */
+export const LISTED_REVOKED_API_KEYS = 100;
 
 @Injectable()
 export class ApiKeysService {
@@ -58,20 +65,22 @@ export class ApiKeysService {
   async create(userId: string, name: string, origin?: RequestOrigin, teamId?: string): Promise<CreatedApiKey> {
     const key = `${API_KEY_PREFIX}${this.crypto.randomToken(32)}`;
     const values = { userId, name, keyHash: this.crypto.sha256(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) };
-    let entity: ApiKeyEntity;
-    if (teamId) {
-      const rows: Array<{ id: string; created_at: Date }> = await this.apiKeys.query(
-        `INSERT INTO api_keys (user_id, team_id, name, key_hash, prefix)
-           SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM team_members WHERE team_id = $2 AND user_id = $1)
-         RETURNING id, created_at`,
-        [userId, teamId, values.name, values.keyHash, values.prefix],
-      );
-      const row = rows[0];
-      if (!row) throw new GatewayError('not_found', 'No such team.', { param: 'teamId' });
-      entity = Object.assign(new ApiKeyEntity(), values, { id: row.id, teamId, createdAt: row.created_at });
-    } else {
-      entity = await this.apiKeys.save(this.apiKeys.create({ ...values, teamId: null }));
-    }
+    const entity = await this.apiKeys.manager.transaction(async (manager): Promise<ApiKeyEntity> => {
+      await this.assertBelowKeyCap(manager, userId);
+      if (teamId) {
+        const rows: Array<{ id: string; created_at: Date }> = await manager.query(
+          `INSERT INTO api_keys (user_id, team_id, name, key_hash, prefix)
+             SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM team_members WHERE team_id = $2 AND user_id = $1)
+           RETURNING id, created_at`,
+          [userId, teamId, values.name, values.keyHash, values.prefix],
+        );
+        const row = rows[0];
+        if (!row) throw new GatewayError('not_found', 'No such team.', { param: 'teamId' });
+        return Object.assign(new ApiKeyEntity(), values, { id: row.id, teamId, createdAt: row.created_at });
+      }
+      const repository = manager.getRepository(ApiKeyEntity);
+      return repository.save(repository.create({ ...values, teamId: null }));
+    });
     this.audit.record({
       actor: { id: userId },
       action: 'api_key.created',
@@ -103,9 +112,13 @@ export class ApiKeysService {
     for (const keyHash of revokedKeyHashes) await this.invalidation.publish({ kind: 'api-key', keyHash });
   }
 
+  /** Every live key (at most MAX_API_KEYS_PER_USER) and the LISTED_REVOKED_API_KEYS most recently revoked, newest first. */
   async list(userId: string): Promise<ApiKeyView[]> {
-    const entities = await this.apiKeys.find({ where: { userId }, order: { createdAt: 'DESC' } });
-    return entities.map((entity) => this.toView(entity));
+    const [live, revoked] = await Promise.all([
+      this.apiKeys.find({ where: { userId, revokedAt: IsNull() } }),
+      this.apiKeys.find({ where: { userId, revokedAt: Not(IsNull()) }, order: { revokedAt: 'DESC' }, take: LISTED_REVOKED_API_KEYS }),
+    ]);
+    return [...live, ...revoked].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map((entity) => this.toView(entity));
   }
 
   /** Revokes at once: the row is marked and every replica drops the key from its cache. */
@@ -143,6 +156,19 @@ export class ApiKeysService {
     const row = rows[0];
     if (!row) return undefined;
     return { userId: row.user_id, role: row.role, apiKeyId: row.id, ...(row.team_id ? { teamId: row.team_id } : {}) };
+  }
+
+  /**
+   * 409 once the account holds MAX_API_KEYS_PER_USER live keys. The user's row is locked first (FOR NO KEY UPDATE:
+   * it serialises this user's creations, so a burst of parallel requests cannot pass the count together, and it does
+   * not wait for, or hold up, the FOR KEY SHARE of the usage writer or of foreign-key checks).
+   */
+  private async assertBelowKeyCap(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+    const [row] = returnedRows<{ live: number }>(await manager.query('SELECT count(*)::int AS live FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL', [userId]));
+    if ((row?.live ?? 0) >= MAX_API_KEYS_PER_USER) {
+      throw new GatewayError('conflict', `An account has at most ${MAX_API_KEYS_PER_USER} live API keys (team API keys included): revoke one first.`);
+    }
   }
 
   private toView(entity: ApiKeyEntity): ApiKeyView {
