@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { apiKeyFor, ensureWrk, freePort, runWrk, startNode, startStandIns, tmp, waitFor } from './support.mjs';
+import { apiKeyFor, ensureWrk, freePort, freshDatabase, runWrk, startNode, startStandIns, tmp, waitFor } from './support.mjs';
 
 const env = process.env;
 const MODE = env.PROFILE_MODE ?? 'json';
@@ -71,7 +71,7 @@ async function main() {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: path.join(tmp, 'data'),
-    DATABASE_URL: env.BENCH_DATABASE_URL ?? '',
+    DATABASE_URL: env.BENCH_DATABASE_URL ? await freshDatabase(env.BENCH_DATABASE_URL) : '',
     OPENAI_BASE_URL: standIns.openai,
     ANTHROPIC_BASE_URL: standIns.anthropic,
     GOOGLE_BASE_URL: standIns.google,

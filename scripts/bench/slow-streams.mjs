@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
 import { apiKeyFor, fmt, machine, startGateway, startPortkey, startStandIns, writeSection } from './support.mjs';
-import { runStreams, slowStreamBody } from './stream-load.mjs';
+import { describeFailures, runStreams, slowStreamBody } from './stream-load.mjs';
 
 const env = process.env;
 const STREAMS = Number(env.STREAMS ?? 2000);
@@ -54,7 +54,7 @@ async function main() {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (row) =>
-        `| ${row.target} | ${row.count} | ${row.failed}${row.failed ? ` (${Object.entries(row.reasons).map(([reason, n]) => `${reason} ×${n}`).join(', ')})` : ''} | ${fmt(row.ttfbP50)} | ${fmt(row.ttfbP99)} | ${fmt(row.peakRss / MB, 0)} | ${fmt(row.steadyRss / MB, 0)} | ${fmt(row.cpuPercent, 0)} | ${Number.isFinite(row.loopDelayP99) ? `${fmt(row.loopDelayP99, 1)} / ${fmt(row.loopDelayMedianP99, 1)}` : '—'} |`,
+        `| ${row.target} | ${row.count} | ${row.failed}${describeFailures(row.reasons)} | ${fmt(row.ttfbP50)} | ${fmt(row.ttfbP99)} | ${fmt(row.peakRss / MB, 0)} | ${fmt(row.steadyRss / MB, 0)} | ${fmt(row.cpuPercent, 0)} | ${Number.isFinite(row.loopDelayP99) ? `${fmt(row.loopDelayP99, 1)} / ${fmt(row.loopDelayMedianP99, 1)}` : '—'} |`,
     ),
   ];
   const section = [

@@ -8,6 +8,12 @@ export function slowStreamBody(tokens, model = 'gpt-4o-mini') {
   return JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: words }] });
 }
 
+/** " (ECONNRESET ×3, timeout ×1)" — why streams failed, so a count in the table can be read. */
+export function describeFailures(reasons) {
+  const parts = Object.entries(reasons ?? {}).map(([reason, count]) => `${reason} ×${count}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
 /**
  * Opens `count` streams to `request` ({url, headers, body}) at once (spread over `rampMs`), reads each to its end,
  * and samples the serving process (`pid`) every second: RSS, CPU and, when `metricsUrl` is given, the event-loop delay

@@ -3,16 +3,27 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, hasCommand } from '../lib.mjs';
 
 export const tmp = mkdtempSync(path.join(os.tmpdir(), 'uniroute-bench-'));
 const children = [];
+/** Databases made on BENCH_DATABASE_URL's server for this run, dropped when it ends. */
+const benchDatabases = [];
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  // Synchronous (an exit handler cannot await): a child process drops them, FORCE ending the gateway's connections.
+  if (benchDatabases.length > 0) spawnSync(process.execPath, ['--input-type=module', '-e', DROP_DATABASES, ...benchDatabases], { cwd: path.join(ROOT, 'apps/gateway'), env: { ...process.env, BENCH_ADMIN_URL: process.env.BENCH_DATABASE_URL }, stdio: 'inherit' });
   rmSync(tmp, { recursive: true, force: true });
 });
+const DROP_DATABASES = `
+  import pg from 'pg';
+  const client = new pg.Client({ connectionString: process.env.BENCH_ADMIN_URL });
+  await client.connect();
+  for (const name of process.argv.slice(1)) await client.query('DROP DATABASE IF EXISTS ' + name + ' WITH (FORCE)');
+  await client.end();`;
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 /** The shared bench harness (its mock, Portkey pinned in `peer/`) and where Portkey gets installed from it. */
@@ -93,13 +104,14 @@ export async function startStandIns(extraEnv = {}) {
  */
 export async function startGateway(upstreams, extraEnv = {}) {
   const port = await freePort();
+  const databaseUrl = process.env.BENCH_DATABASE_URL ? await freshDatabase(process.env.BENCH_DATABASE_URL) : '';
   const child = startNode('gateway', [path.join(ROOT, 'apps/gateway/dist/main.js')], {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: path.join(tmp, 'data'),
     // BENCH_DATABASE_URL: the gateway on a PostgreSQL server instead (the embedded PGlite lives in the gateway's own
     // process, WebAssembly memory included, so RSS figures differ by ~600 MB between the two).
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
+    DATABASE_URL: databaseUrl,
     OPENAI_BASE_URL: upstreams.openai,
     ...(upstreams.anthropic ? { ANTHROPIC_BASE_URL: upstreams.anthropic } : {}),
     ...(upstreams.google ? { GOOGLE_BASE_URL: upstreams.google } : {}),
@@ -113,6 +125,27 @@ export async function startGateway(upstreams, extraEnv = {}) {
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/healthz`, child, 'gateway');
   return { child, url, pid: child.pid };
+}
+
+/**
+ * A new, empty database on the server of `serverUrl`, dropped when the bench ends: each gateway starts with its own
+ * random master key, which could not read the keys a previous run stored (and the server's other databases are
+ * left as they were).
+ */
+export async function freshDatabase(serverUrl) {
+  const pg = createRequire(path.join(ROOT, 'apps/gateway/package.json'))('pg');
+  const name = `uniroute_bench_${process.pid}_${benchDatabases.length}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  benchDatabases.push(name);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** Registers a caller, stores their provider keys (BYOK) and returns a `ur_` API key. */
