@@ -1,4 +1,5 @@
 import { PROVIDER_LABELS, type KeyHealth, type ProviderId } from '@uniroute/shared';
+import { isPlainObject } from '../providers/request-content.js';
 import { parseErrorBody } from '../providers/upstream-error.js';
 
 /** A new health state for a stored key, with the words the settings page shows. */
@@ -87,10 +88,6 @@ const BILLING_ERROR_KINDS: ReadonlySet<unknown> = new Set(['insufficient_quota',
  */
 function isBillingError(body: unknown): boolean {
   const parsed = parseErrorBody(body);
-  const error = isRecord(parsed) ? parsed['error'] : undefined;
-  return isRecord(error) && (BILLING_ERROR_KINDS.has(error['type']) || BILLING_ERROR_KINDS.has(error['code']));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  const error = isPlainObject(parsed) ? parsed['error'] : undefined;
+  return isPlainObject(error) && (BILLING_ERROR_KINDS.has(error['type']) || BILLING_ERROR_KINDS.has(error['code']));
 }

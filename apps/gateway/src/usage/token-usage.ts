@@ -18,6 +18,8 @@
  * @see https://ai.google.dev/api/generate-content#UsageMetadata
  */
 
+import { isPlainObject } from '../providers/request-content.js';
+
 /** One request's tokens in OpenAI's sense: `promptTokens` includes the cached ones. */
 export interface TokenUsage {
   promptTokens: number | null;
@@ -32,11 +34,6 @@ export function emptyUsage(): TokenUsage {
   return { promptTokens: null, completionTokens: null, cachedTokens: null, cacheWriteTokens: null };
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
@@ -47,7 +44,7 @@ function count(value: unknown): number | undefined {
  * its earlier value, so Anthropic's `message_start` input count survives the `message_delta` that follows it.
  */
 export function mergeUsage(into: TokenUsage, usage: unknown): void {
-  if (!isObject(usage)) return;
+  if (!isPlainObject(usage)) return;
   // Gemini
   if ('promptTokenCount' in usage || 'candidatesTokenCount' in usage) {
     const prompt = count(usage['promptTokenCount']);
@@ -81,7 +78,7 @@ export function mergeUsage(into: TokenUsage, usage: unknown): void {
   if (completion !== undefined) into.completionTokens = completion;
   else if (prompt !== undefined && into.completionTokens === null && 'total_tokens' in usage) into.completionTokens = 0; // embeddings
   const details = usage['prompt_tokens_details'] ?? usage['input_tokens_details'];
-  if (isObject(details)) {
+  if (isPlainObject(details)) {
     const cached = count(details['cached_tokens']);
     if (cached !== undefined) into.cachedTokens = cached;
   }
@@ -89,13 +86,13 @@ export function mergeUsage(into: TokenUsage, usage: unknown): void {
 
 /** The usage objects one parsed event or body may hold, wherever its format nests them. */
 export function mergeUsageFrom(into: TokenUsage, parsed: unknown): void {
-  if (!isObject(parsed)) return;
-  if (isObject(parsed['usage'])) mergeUsage(into, parsed['usage']);
-  if (isObject(parsed['usageMetadata'])) mergeUsage(into, parsed['usageMetadata']);
+  if (!isPlainObject(parsed)) return;
+  if (isPlainObject(parsed['usage'])) mergeUsage(into, parsed['usage']);
+  if (isPlainObject(parsed['usageMetadata'])) mergeUsage(into, parsed['usageMetadata']);
   const message = parsed['message'];
-  if (isObject(message) && isObject(message['usage'])) mergeUsage(into, message['usage']);
+  if (isPlainObject(message) && isPlainObject(message['usage'])) mergeUsage(into, message['usage']);
   const response = parsed['response'];
-  if (isObject(response) && isObject(response['usage'])) mergeUsage(into, response['usage']);
+  if (isPlainObject(response) && isPlainObject(response['usage'])) mergeUsage(into, response['usage']);
 }
 
 const USAGE_KEY_START = Buffer.from('"usage');
@@ -252,7 +249,7 @@ export class StreamUsageScanner {
     try {
       const parsed: unknown = JSON.parse(text.slice(5));
       mergeUsageFrom(this.usage, parsed);
-      if (this.model === null && isObject(parsed) && isObject(parsed['message']) && typeof parsed['message']['model'] === 'string') {
+      if (this.model === null && isPlainObject(parsed) && isPlainObject(parsed['message']) && typeof parsed['message']['model'] === 'string') {
         this.model = parsed['message']['model'];
       }
     } catch {
@@ -329,7 +326,7 @@ function isUsageOnlyChunk(event: Buffer): boolean {
   if (!text.startsWith('data:')) return false;
   try {
     const parsed: unknown = JSON.parse(text.slice(5));
-    return isObject(parsed) && Array.isArray(parsed['choices']) && parsed['choices'].length === 0 && isObject(parsed['usage']);
+    return isPlainObject(parsed) && Array.isArray(parsed['choices']) && parsed['choices'].length === 0 && isPlainObject(parsed['usage']);
   } catch {
     return false;
   }
