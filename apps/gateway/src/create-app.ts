@@ -23,6 +23,7 @@ import { openDatabase } from './database/open-database.js';
 import { DrainState } from './health/drain-state.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
+import { installLoadShedding } from './overload/load-shedding.js';
 import { drainHttp } from './shutdown/drain-http.js';
 
 /** A started gateway. */
@@ -106,6 +107,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Running
   const drain = app.get(DrainState);
   installCors(app, config);
   installHttpHooks(app, logger, drain);
+  await installLoadShedding(app, config, app.get(MetricsService), logger);
   setupOpenApi(app);
   if (existsSync(path.join(config.webDistDir, 'index.html'))) {
     app.useStaticAssets({ root: config.webDistDir, prefix: '/', wildcard: false, index: false, maxAge: '1h' });

@@ -65,6 +65,8 @@ export interface AppConfig {
   readonly maxConnections: number;
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
+  /** Gateway requests get a 503 while the event loop runs this late on average (load shedding); 0 = never. */
+  readonly shedEventLoopDelayMs: number;
   readonly webDistDir: string;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is public. Never logged. */
   readonly metricsToken: string | undefined;
@@ -159,6 +161,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     maxConnections: env.MAX_CONNECTIONS,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    shedEventLoopDelayMs: env.SHED_EVENT_LOOP_DELAY_MS,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     metricsToken: env.METRICS_TOKEN,
     startupWarnings,

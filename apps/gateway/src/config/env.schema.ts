@@ -104,6 +104,7 @@ export const envSchema = z.object({
   UPSTREAM_CONNECTIONS: nonNegativeInteger.default(0),
   SERVER_KEY_RPM: nonNegativeInteger.default(60),
   MAX_INFLIGHT_PER_USER: positiveInteger.default(64),
+  SHED_EVENT_LOOP_DELAY_MS: nonNegativeInteger.default(0),
   REDIS_URL: z
     .string()
     .trim()

@@ -89,6 +89,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SERVER_KEY_RPM: '100000',
     MAX_INFLIGHT_PER_USER: '10000',
     PROVIDER_KEY_TESTS_PER_HOUR: '10000',
+    // No load shedding (also the default): this process hosts the gateway, the stand-ins and the client on one event loop, so its
+    // delay under a busy test is not the gateway's. load-shedding.e2e-spec.ts turns it on.
+    SHED_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   };
   const running = await createApp({ env, logDestination: destination });
