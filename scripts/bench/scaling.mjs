@@ -9,7 +9,7 @@ import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
 import { apiKeyFor, ensureWrk, fmt, machine, median, runWrk, startGateway, startStandIns, writeSection } from './support.mjs';
-import { describeFailures, runStreams, slowStreamBody } from './stream-load.mjs';
+import { describeFailures, describeRetries, runStreams, slowStreamBody } from './stream-load.mjs';
 
 const env = process.env;
 const CONNECTIONS = (env.CONNECTIONS ?? '1,10,50,200,1000').split(',').map(Number);
@@ -90,7 +90,7 @@ async function main() {
   for (const count of OPEN_STREAMS) {
     const result = await runStreams({ request: streamRequest, count, rampMs: Math.max(2_000, count), pid: gateway.pid, timeoutMs: (STREAM_SECONDS + 60) * 1000 });
     streamRows.push(result);
-    console.log(`${count} open streams: RSS ${fmt(result.steadyRss / MB, 0)} MB (peak ${fmt(result.peakRss / MB, 0)}), failed ${result.failed}${describeFailures(result.reasons)}, TTFB p99 ${fmt(result.ttfbP99)} ms`);
+    console.log(`${count} open streams: RSS ${fmt(result.steadyRss / MB, 0)} MB (peak ${fmt(result.peakRss / MB, 0)}), failed ${result.failed}${describeFailures(result.reasons)}, retried ${describeRetries(result.retriedReasons)}, TTFB p99 ${fmt(result.ttfbP99)} ms`);
   }
 
   const byConnections = (target, connections) => loadRows.find((row) => row.target === target && row.connections === connections);
@@ -107,9 +107,9 @@ async function main() {
       return `| ${connections} | ${fmt(direct.rps, 0)} | ${fmt(direct.p99)} | ${fmt(gatewayRow.rps, 0)} | ${fmt(gatewayRow.p99)} | ${direct.errors + gatewayRow.errors} |`;
     }),
     '',
-    '| open streams | UniRoute RSS MB (all open) | peak RSS MB | failed | TTFB p99 ms |',
-    '|---:|---:|---:|---:|---:|',
-    ...streamRows.map((row) => `| ${row.count} | ${fmt(row.steadyRss / MB, 0)} | ${fmt(row.peakRss / MB, 0)} | ${row.failed}${describeFailures(row.reasons)} | ${fmt(row.ttfbP99)} |`),
+    '| open streams | UniRoute RSS MB (all open) | peak RSS MB | failed (after the SDK\'s retries) | retried | TTFB p99 ms |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...streamRows.map((row) => `| ${row.count} | ${fmt(row.steadyRss / MB, 0)} | ${fmt(row.peakRss / MB, 0)} | ${row.failed}${describeFailures(row.reasons)} | ${describeRetries(row.retriedReasons)} | ${fmt(row.ttfbP99)} |`),
     '',
     '![How the cost grows](benchmarks-scaling.svg)',
   ].join('\n');
