@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGatewayWithStandIns, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
-import { registerUser } from './support/http.js';
+import { registerUser, uniqueEmail } from './support/http.js';
 import { DATABASE_KIND } from './support/test-app.js';
 import { LISTED_REVOKED_API_KEYS, MAX_API_KEYS_PER_USER } from '../src/api-keys/api-keys.service.js';
 
@@ -127,5 +129,80 @@ describe(`gateway API keys (${DATABASE_KIND})`, () => {
   it('accepts the key in x-api-key too', async () => {
     const user = await userWithApiKey(harness);
     expect((await harness.client.get('/v1/models', undefined, { 'x-api-key': user.apiKey })).status).toBe(200);
+  });
+});
+
+/**
+ * Before, every request with an unknown or revoked `ur_` key cost one database read: a client retrying a revoked key
+ * in a hot loop queued one query per request on the pool that every user's requests wait on. Now a miss is remembered
+ * for a while (PRINCIPAL_CACHE_TTL_SECONDS).
+ */
+describe(`unknown and revoked API keys cost the database little (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+  let admin: { token: string };
+  /** SQL texts the gateway ran, as they ran: the API-key lookups are counted from them. */
+  let statements: string[] = [];
+
+  beforeAll(async () => {
+    // The test poses as the proxy (loopback) and picks each request's client network with X-Forwarded-For. No server
+    // keys: GET /v1/models then answers 200 with an empty list and calls no provider, and nothing is rationed.
+    harness = await startGatewayWithStandIns({ serverKeys: false, env: { TRUST_PROXY: '127.0.0.1/32' } });
+    admin = await registerUser(harness.client, uniqueEmail('admin'));
+    const dataSource = harness.app.app.get(DataSource);
+    const query = dataSource.query.bind(dataSource);
+    vi.spyOn(dataSource, 'query').mockImplementation(async (text: string, ...rest: unknown[]) => {
+      statements.push(text);
+      return query(text, ...(rest as [unknown[]]));
+    });
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await harness?.close();
+  });
+
+  /** How many API-key lookups reached the database since the last call. */
+  const keyReads = (): number => {
+    const reads = statements.filter((text) => /FROM api_keys\b/.test(text) && text.includes('api_keys.key_hash = $1')).length;
+    statements = [];
+    return reads;
+  };
+  const modelsFrom = (network: string, apiKey: string) => harness.client.get('/v1/models', undefined, { authorization: `Bearer ${apiKey}`, 'x-forwarded-for': network });
+  const randomKey = () => `ur_${randomBytes(32).toString('base64url')}`;
+  // On PostgreSQL the replica also hears its own announcement (NOTIFY) a moment later and drops the entries again.
+  const announced = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it('reads an unknown key once, however often it is retried', async () => {
+    const unknown = randomKey();
+    keyReads();
+    for (let attempt = 0; attempt < 20; attempt += 1) expect((await modelsFrom('192.0.2.10', unknown)).status).toBe(401);
+    expect(keyReads()).toBe(1);
+  });
+
+  it("reads a revoked key once in a hot loop, and the user's other key keeps working", async () => {
+    const user = await userWithApiKey(harness);
+    const other: string = (await harness.client.post('/admin/api-keys', { name: 'other' }, user.token)).body.key;
+    expect((await modelsFrom('192.0.2.11', user.apiKey)).status).toBe(200);
+    const [revoked] = (await harness.client.get('/admin/api-keys', user.token)).body.filter((key: { name: string }) => key.name === 'sdk');
+    expect((await harness.client.delete(`/admin/api-keys/${revoked.id}`, user.token)).status).toBe(204);
+    await announced();
+    keyReads();
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => modelsFrom('192.0.2.11', user.apiKey).then((response) => response.status)));
+    for (let attempt = 0; attempt < 20; attempt += 1) statuses.push((await modelsFrom('192.0.2.11', user.apiKey)).status);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expect(keyReads()).toBe(1);
+    // The revoked key's miss says nothing about the user: their other key works, from the same network.
+    expect((await modelsFrom('192.0.2.11', other)).status).toBe(200);
+  });
+
+  it("a disabled user's key is read once while disabled, and works again the moment they are re-enabled", async () => {
+    const user = await userWithApiKey(harness);
+    expect((await modelsFrom('192.0.2.12', user.apiKey)).status).toBe(200);
+    expect((await harness.client.call('PATCH', `/admin/users/${user.userId}`, { body: { disabled: true }, token: admin.token })).status).toBe(200);
+    await announced();
+    keyReads();
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await modelsFrom('192.0.2.12', user.apiKey)).status).toBe(401);
+    expect(keyReads()).toBe(1);
+    expect((await harness.client.call('PATCH', `/admin/users/${user.userId}`, { body: { disabled: false }, token: admin.token })).status).toBe(200);
+    expect((await modelsFrom('192.0.2.12', user.apiKey)).status).toBe(200);
   });
 });
