@@ -89,6 +89,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SERVER_KEY_RPM: '100000',
     MAX_INFLIGHT_PER_USER: '10000',
     PROVIDER_KEY_TESTS_PER_HOUR: '10000',
+    API_KEY_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   };
   const running = await createApp({ env, logDestination: destination });
