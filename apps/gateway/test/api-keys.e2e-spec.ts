@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGatewayWithStandIns, userWithApiKey, type Harness } from './support/gateway-with-stand-ins.js';
-import { registerUser } from './support/http.js';
+import { registerUser, uniqueEmail } from './support/http.js';
 import { DATABASE_KIND } from './support/test-app.js';
 import { LISTED_REVOKED_API_KEYS, MAX_API_KEYS_PER_USER } from '../src/api-keys/api-keys.service.js';
 
@@ -129,3 +131,142 @@ describe(`gateway API keys (${DATABASE_KIND})`, () => {
     expect((await harness.client.get('/v1/models', undefined, { 'x-api-key': user.apiKey })).status).toBe(200);
   });
 });
+
+/**
+ * Before, every request with an unknown or revoked `ur_` key cost one database read, without limit: a client retrying
+ * a revoked key in a hot loop, or a stranger spraying random keys, queued one query per request on the pool that every
+ * user's requests wait on. Now a miss is remembered for a while, and failed reads are limited per client network.
+ */
+describe(`unknown and revoked API keys cost the database little (${DATABASE_KIND})`, () => {
+  const FAILURES_PER_MINUTE = 5;
+  let harness: Harness;
+  let admin: { token: string };
+  /** SQL texts the gateway ran, as they ran: the API-key lookups are counted from them. */
+  let statements: string[] = [];
+
+  beforeAll(async () => {
+    // The test poses as the proxy (loopback) and picks each request's client network with X-Forwarded-For. No server
+    // keys: GET /v1/models then answers 200 with an empty list and calls no provider, and nothing is rationed.
+    harness = await startGatewayWithStandIns({ serverKeys: false, env: { TRUST_PROXY: '127.0.0.1/32', API_KEY_FAILURES_PER_MINUTE: String(FAILURES_PER_MINUTE) } });
+    admin = await registerUser(harness.client, uniqueEmail('admin'));
+    const dataSource = harness.app.app.get(DataSource);
+    const query = dataSource.query.bind(dataSource);
+    vi.spyOn(dataSource, 'query').mockImplementation(async (text: string, ...rest: unknown[]) => {
+      statements.push(text);
+      return query(text, ...(rest as [unknown[]]));
+    });
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await harness?.close();
+  });
+
+  /** How many API-key lookups reached the database since the last call. */
+  const keyReads = (): number => {
+    const reads = statements.filter((text) => /FROM api_keys\b/.test(text) && text.includes('api_keys.key_hash = $1')).length;
+    statements = [];
+    return reads;
+  };
+  const modelsFrom = (network: string, apiKey: string) => harness.client.get('/v1/models', undefined, { authorization: `Bearer ${apiKey}`, 'x-forwarded-for': network });
+  const randomKey = () => `ur_${randomBytes(32).toString('base64url')}`;
+  // On PostgreSQL the replica also hears its own announcement (NOTIFY) a moment later and drops the entries again.
+  const announced = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it('reads an unknown key once, however often it is retried', async () => {
+    const unknown = randomKey();
+    keyReads();
+    for (let attempt = 0; attempt < 20; attempt += 1) expect((await modelsFrom('192.0.2.10', unknown)).status).toBe(401);
+    expect(keyReads()).toBe(1);
+  });
+
+  it("reads a revoked key once in a hot loop, and the user's other key keeps working", async () => {
+    const user = await userWithApiKey(harness);
+    const other: string = (await harness.client.post('/admin/api-keys', { name: 'other' }, user.token)).body.key;
+    expect((await modelsFrom('192.0.2.11', user.apiKey)).status).toBe(200);
+    const [revoked] = (await harness.client.get('/admin/api-keys', user.token)).body.filter((key: { name: string }) => key.name === 'sdk');
+    expect((await harness.client.delete(`/admin/api-keys/${revoked.id}`, user.token)).status).toBe(204);
+    await announced();
+    keyReads();
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => modelsFrom('192.0.2.11', user.apiKey).then((response) => response.status)));
+    for (let attempt = 0; attempt < 20; attempt += 1) statuses.push((await modelsFrom('192.0.2.11', user.apiKey)).status);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expect(keyReads()).toBe(1);
+    // The revoked key's miss says nothing about the user: their other key works, from the same network.
+    expect((await modelsFrom('192.0.2.11', other)).status).toBe(200);
+  });
+
+  it(`refuses a network after ${FAILURES_PER_MINUTE} failed keys with 429, reading nothing more; its valid keys still work`, async () => {
+    const user = await userWithApiKey(harness);
+    // Used once before the spray (from anywhere): a key the gateway has seen valid.
+    expect((await modelsFrom('203.0.113.1', user.apiKey)).status).toBe(200);
+    const rejectedBefore = await limitRejections(harness);
+    keyReads();
+    // A burst at once: the limit holds for requests that are all in flight together.
+    const spray = await Promise.all(Array.from({ length: FAILURES_PER_MINUTE + 15 }, () => modelsFrom('198.51.100.7', randomKey())));
+    const statuses = spray.map((response) => response.status).sort();
+    expect(statuses).toEqual([...Array<number>(FAILURES_PER_MINUTE).fill(401), ...Array<number>(15).fill(429)]);
+    expect(keyReads()).toBe(FAILURES_PER_MINUTE);
+    const refused = spray.find((response) => response.status === 429)!;
+    expect(refused.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(refused.text).not.toMatch(/ur_[A-Za-z0-9_-]{20,}/);
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await modelsFrom('198.51.100.7', randomKey())).status).toBe(429);
+    expect(keyReads()).toBe(0);
+    expect(await limitRejections(harness)).toBe(rejectedBefore + 25);
+
+    // Behind the same NAT, a user with a valid key is not locked out by the sprayer.
+    expect((await modelsFrom('198.51.100.7', user.apiKey)).status).toBe(200);
+    // Other networks are not this one's business.
+    expect((await modelsFrom('198.51.100.8', randomKey())).status).toBe(401);
+  });
+
+  it("a disabled user's key is read once while disabled, and works again the moment they are re-enabled", async () => {
+    const user = await userWithApiKey(harness);
+    expect((await modelsFrom('192.0.2.12', user.apiKey)).status).toBe(200);
+    expect((await harness.client.call('PATCH', `/admin/users/${user.userId}`, { body: { disabled: true }, token: admin.token })).status).toBe(200);
+    await announced();
+    keyReads();
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await modelsFrom('192.0.2.12', user.apiKey)).status).toBe(401);
+    expect(keyReads()).toBe(1);
+    expect((await harness.client.call('PATCH', `/admin/users/${user.userId}`, { body: { disabled: false }, token: admin.token })).status).toBe(200);
+    expect((await modelsFrom('192.0.2.12', user.apiKey)).status).toBe(200);
+  });
+});
+
+/**
+ * A key the gateway has seen valid is looked up even from a network past its limit once its cache entry expired: a
+ * sprayer behind a shared NAT does not lock out the users behind it every PRINCIPAL_CACHE_TTL_SECONDS.
+ */
+describe(`API-key failure limit and expired cache entries (${DATABASE_KIND})`, () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startGatewayWithStandIns({ serverKeys: false, env: { TRUST_PROXY: '127.0.0.1/32', API_KEY_FAILURES_PER_MINUTE: '2', PRINCIPAL_CACHE_TTL_SECONDS: '1' } });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const modelsFrom = (network: string, apiKey: string) => harness.client.get('/v1/models', undefined, { authorization: `Bearer ${apiKey}`, 'x-forwarded-for': network });
+
+  it('keeps serving a known valid key from a refused network after its cache entry expired; a never-seen key waits', async () => {
+    const user = await userWithApiKey(harness);
+    const fresh: string = (await harness.client.post('/admin/api-keys', { name: 'never used' }, user.token)).body.key;
+    expect((await modelsFrom('2001:db8:1:2::10', user.apiKey)).status).toBe(200);
+    for (let attempt = 0; attempt < 3; attempt += 1) await modelsFrom('2001:db8:1:2::11', `ur_${randomBytes(32).toString('base64url')}`);
+    // Another address of the same /64 is the same network.
+    expect((await modelsFrom('2001:db8:1:2::12', `ur_${randomBytes(32).toString('base64url')}`)).status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect((await modelsFrom('2001:db8:1:2::10', user.apiKey)).status).toBe(200);
+    // A key this gateway has never seen valid is, from a refused network, indistinguishable from a guess until read.
+    expect((await modelsFrom('2001:db8:1:2::10', fresh)).status).toBe(429);
+    expect((await modelsFrom('2001:db8:9:9::10', fresh)).status).toBe(200);
+  });
+});
+
+async function limitRejections(harness: Harness): Promise<number> {
+  const text = (await harness.client.get('/metrics')).text;
+  const match = /^uniroute_limit_rejections_total\{reason="api_key_failures"\} (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}

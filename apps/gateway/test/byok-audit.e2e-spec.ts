@@ -84,10 +84,11 @@ describe(`§8 per-request keys (${DATABASE_KIND})`, () => {
 describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIND})`, () => {
   let harness: Harness;
   const goodKey = 'sk-proj-request-good-Hh72Kk3Mm1';
+  const otherGoodKey = 'sk-proj-request-good-Jj83Ll4Nn2';
 
   beforeAll(async () => {
     harness = await startGatewayWithStandIns({ env: { PROVIDER_KEY_TESTS_PER_HOUR: '3' } });
-    harness.standIns.setKeys('openai', [SERVER_KEYS.openai, USER_KEYS.openai, goodKey]);
+    harness.standIns.setKeys('openai', [SERVER_KEYS.openai, USER_KEYS.openai, goodKey, otherGoodKey]);
   });
   afterAll(async () => {
     await harness?.close();
@@ -108,7 +109,8 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
     expect((await chat(user, 'sk-proj-stand-in-fail-403-Pp03')).status).toBe(403);
 
     const before = harness.standIns.requests.length;
-    const limitedChat = await chat(user, goodKey);
+    // A key the provider has not accepted for this user yet: it would be one more test.
+    const limitedChat = await chat(user, otherGoodKey);
     const limitedNative = await nativeModels(user, 'sk-ant-stand-in-fail-401-Pp04');
     for (const limited of [limitedChat, limitedNative]) {
       expect(limited.status).toBe(429);
@@ -120,8 +122,9 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
     // The same budget as test-connection.
     await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token);
     expect((await harness.client.post('/admin/provider-keys/openai/test', undefined, user.token)).status).toBe(429);
-    // Requests without the header are not this limit's business.
+    // Requests without the header are not this limit's business, nor is the key the provider accepted (no test left to spend on it).
     expect((await chat(user)).status).toBe(200);
+    expect((await chat(user, goodKey)).status).toBe(200);
     // Another user has their own budget.
     expect((await chat(await userWithApiKey(harness), goodKey)).status).toBe(200);
   });
@@ -148,6 +151,63 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
     expect(withKey.body).toMatchObject({ error: { type: 'invalid_request_error', param: 'x-uniroute-provider-key' } });
     expect(withKey.text).not.toContain(goodKey);
     expect(harness.standIns.requests.length).toBe(before);
+  });
+});
+
+/**
+ * Before, a request carrying `x-uniroute-provider-key` only read the budget before going upstream and counted a refusal
+ * after it: N requests sent at once with N different candidate keys all passed the read together, so a burst probed as
+ * many keys as it liked. Now an attempt is counted before the call, given back when the provider did not refuse the key,
+ * shared by the requests carrying the same key at the same time, and a key the provider accepted skips the budget.
+ */
+describe(`§12 the per-request key budget holds for requests sent at once (${DATABASE_KIND})`, () => {
+  const BUDGET = 3;
+  let harness: Harness;
+  const goodKey = 'sk-proj-request-burst-good-Bb41Nn8Tt2';
+  const neverSeenGoodKey = 'sk-proj-request-burst-other-Cc52Vv9Ww3';
+
+  beforeAll(async () => {
+    // Every answer takes a while, so the requests of a burst are all in flight together.
+    harness = await startGatewayWithStandIns({ env: { PROVIDER_KEY_TESTS_PER_HOUR: String(BUDGET) }, standIns: { latencyMs: 300 } });
+    harness.standIns.setKeys('openai', [SERVER_KEYS.openai, USER_KEYS.openai, goodKey, neverSeenGoodKey]);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const chat = (user: { apiKey: string }, requestKey: string) =>
+    harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', ...ask }, user.apiKey, { 'x-uniroute-provider-key': requestKey });
+  const spent = async (userId: string): Promise<number> =>
+    (await harness.app.sql<{ hits: number }>('SELECT hits FROM rate_limit_counters WHERE bucket = $1 AND window_ends_at > now()', [`provider-key-test:${userId}`]))[0]?.hits ?? 0;
+
+  it(`10 different keys the provider refuses, sent at once: ${BUDGET} reach it, the others get 429 without a call`, async () => {
+    const user = await userWithApiKey(harness);
+    const before = harness.standIns.requests.length;
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, index) => chat(user, `sk-proj-stand-in-fail-401-burst-${index}`)));
+    expect(burst.map((response) => response.status).sort()).toEqual([...Array<number>(BUDGET).fill(401), ...Array<number>(10 - BUDGET).fill(429)]);
+    expect(harness.standIns.requests.length - before).toBe(BUDGET);
+    const limited = burst.find((response) => response.status === 429)!;
+    expect(limited.body).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } });
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    for (const response of burst) expect(response.text).not.toMatch(/burst-\d/);
+    expect(await spent(user.userId)).toBe(BUDGET);
+  });
+
+  it('20 requests at once with one new key the provider accepts all go through, and cost nothing once answered', async () => {
+    const user = await userWithApiKey(harness);
+    // One attempt left: the burst shares it.
+    for (let index = 0; index < BUDGET - 1; index += 1) expect((await chat(user, `sk-proj-stand-in-fail-401-spent-${index}`)).status).toBe(401);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => chat(user, goodKey)));
+    expect(burst.map((response) => response.status)).toEqual(Array<number>(20).fill(200));
+    await expect.poll(() => spent(user.userId), { timeout: 5_000, interval: 100 }).toBe(BUDGET - 1);
+
+    // A key the provider accepted skips the budget; one it has not seen still waits for it.
+    expect((await chat(user, 'sk-proj-stand-in-fail-401-spent-last')).status).toBe(401);
+    expect((await chat(user, goodKey)).status).toBe(200);
+    const before = harness.standIns.requests.length;
+    expect((await chat(user, neverSeenGoodKey)).status).toBe(429);
+    expect(harness.standIns.requests.length).toBe(before);
+    expect(await spent(user.userId)).toBe(BUDGET);
   });
 });
 

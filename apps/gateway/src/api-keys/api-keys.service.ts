@@ -3,7 +3,9 @@ import type { RequestOrigin } from '../audit/request-origin.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyView, CreatedApiKey, UserRole } from '@uniroute/shared';
+import { LRUCache } from 'lru-cache';
 import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
+import { clientNetwork } from '../auth/client-network.js';
 import type { Principal } from '../auth/principal.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
@@ -13,12 +15,25 @@ import { CryptoService } from '../crypto/crypto.service.js';
 import { returnedRows } from '../database/returned-rows.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { LastUsedRecorder } from '../usage/last-used.recorder.js';
+import { ApiKeyFailureLimiter } from './api-key-failure-limiter.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
 export const API_KEY_PREFIX = 'ur_';
 /** `ur_` plus 7 characters: enough to recognise a key in a list, far too little to guess it. */
 const DISPLAY_PREFIX_LENGTH = 10;
 const CACHE_SIZE = 50_000;
+/** Key hashes remembered as no caller: bounded, so a spray of random keys only pushes out the oldest. */
+const MISS_CACHE_SIZE = 20_000;
+/** How long a key read valid may be looked up from a network past API_KEY_FAILURES_PER_MINUTE. */
+const SEEN_VALID_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A key hash that is no caller, as remembered. `disabledUserId` is set when the key itself is live and only its user is
+ * disabled: re-enabling the user makes it valid again. Otherwise the key is unknown or revoked, which nothing undoes.
+ */
+interface KeyMiss {
+  readonly disabledUserId: string | null;
+}
 /**
  * Live (unrevoked) API keys of one account, personal and team keys together. Without a cap one account's script
  * filled `api_keys` without end, and `GET /admin/api-keys` read every row into memory at once.
@@ -35,6 +50,15 @@ export class ApiKeysService {
    * the gateway's back (a user deleted in SQL) can keep using (§12).
    */
   private readonly cache: VersionedCache<Principal>;
+  /**
+   * SHA-256 → why it is no caller, for keys recently read and found unknown, revoked or their user's disabled: a client
+   * retrying a revoked key in a loop costs one query per time to live, not one per request. Dropped by whatever could
+   * make such a key valid again (a user re-enabled); a new key cannot be in it, as no one could send it before it existed.
+   */
+  private readonly misses: LRUCache<string, KeyMiss>;
+  /** Key hashes read valid in the last day: never taken for a sprayer's guesses when their cache entry has expired. */
+  private readonly seenValid = new LRUCache<string, true>({ max: CACHE_SIZE, ttl: SEEN_VALID_TTL_MS });
+  private readonly failures: ApiKeyFailureLimiter;
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
@@ -46,14 +70,29 @@ export class ApiKeysService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cache = new VersionedCache<Principal>(CACHE_SIZE, config.principalCacheTtlSeconds * 1000);
+    this.misses = new LRUCache<string, KeyMiss>({ max: MISS_CACHE_SIZE, ttl: config.principalCacheTtlSeconds * 1000 });
+    this.failures = new ApiKeyFailureLimiter(config.apiKeyFailuresPerMinute, metrics);
     invalidation.subscribe(
       (message) => {
-        if (message.kind === 'api-key') this.cache.delete(message.keyHash);
-        if (message.kind === 'user') this.cache.deleteWhere((principal) => principal.userId === message.userId);
+        if (message.kind === 'api-key') {
+          this.cache.delete(message.keyHash);
+          this.misses.delete(message.keyHash);
+          this.seenValid.delete(message.keyHash);
+        }
+        if (message.kind === 'user') {
+          this.cache.deleteWhere((principal) => principal.userId === message.userId);
+          // Re-enabled (the message does not say which change): their keys work again at once.
+          for (const [keyHash, miss] of this.misses.entries()) if (miss.disabledUserId === message.userId) this.misses.delete(keyHash);
+        }
         // Membership changed or the team is gone: every team API key of the team is checked again (§9, < 1 s).
+        // No miss is remembered for a team key refused for its membership (see loadPrincipal): nothing to drop.
         if (message.kind === 'team') this.cache.deleteWhere((principal) => principal.teamId === message.teamId);
+        // 'provider-key' and 'session' changes say nothing about API keys.
       },
-      () => this.cache.clear(),
+      () => {
+        this.cache.clear();
+        this.misses.clear();
+      },
     );
   }
 
@@ -130,32 +169,71 @@ export class ApiKeysService {
     this.audit.record({ actor: { id: userId }, action: 'api_key.revoked', origin, detail: { apiKeyId: entity.id, prefix: entity.prefix } });
   }
 
-  /** The caller behind a raw `ur_` key, or `null` for an unknown or revoked key or a disabled user's. */
-  async authenticate(rawKey: string): Promise<Principal | null> {
+  /**
+   * The caller behind a raw `ur_` key, or `null` for an unknown or revoked key or a disabled user's. `clientIp` is the
+   * request's (as TRUST_PROXY says): a key that needs a database lookup counts against its network's
+   * API_KEY_FAILURES_PER_MINUTE unless it turns out valid, and past that limit it gets the `429` without a lookup.
+   */
+  async authenticate(rawKey: string, clientIp: string): Promise<Principal | null> {
     if (!rawKey.startsWith(API_KEY_PREFIX)) return null;
     const keyHash = this.crypto.sha256(rawKey);
+    // The valid keys first: a sprayer behind the same NAT can never refuse a cached key.
     const cached = this.cache.get(keyHash);
-    this.metrics.cacheLookup('api_key', cached !== undefined);
-    const principal = cached ?? (await this.cache.getOrLoad(keyHash, () => this.loadPrincipal(keyHash)));
+    const missed = cached === undefined && this.misses.has(keyHash);
+    this.metrics.cacheLookup('api_key', cached !== undefined || missed);
+    if (missed) return null;
+    const principal = cached ?? (await this.lookUp(keyHash, clientIp));
     if (!principal) return null;
     this.lastUsed.record('api_keys', principal.apiKeyId!);
     return principal;
   }
 
-  /** The caller behind a key hash, from the database; `undefined` for an unknown or revoked key or a disabled user. */
+  /** A key neither cached nor remembered as a miss: one query, shared by every request carrying it meanwhile. */
+  private async lookUp(keyHash: string, clientIp: string): Promise<Principal | undefined> {
+    // Not counted: a key read valid before (its cache entry expired: no sprayer guesses it), and a request joining a
+    // lookup under way (it costs no query). Counted before the query, so a burst sent at once cannot pass together.
+    const refund = this.seenValid.has(keyHash) || this.cache.isLoading(keyHash) ? undefined : this.failures.admit(clientNetwork(clientIp));
+    let principal: Principal | undefined;
+    try {
+      principal = await this.cache.getOrLoad(keyHash, () => this.loadPrincipal(keyHash));
+    } catch (error) {
+      refund?.();
+      throw error;
+    }
+    if (principal) {
+      refund?.();
+      this.seenValid.set(keyHash, true);
+    }
+    return principal;
+  }
+
+  /**
+   * The caller behind a key hash, from the database; `undefined` for an unknown or revoked key or a disabled user, which
+   * is remembered in `misses` unless an invalidation came in during the query (what it read may be stale already).
+   */
   private async loadPrincipal(keyHash: string): Promise<Principal | undefined> {
+    const generation = this.cache.generation;
     // A team API key works only while its creator is still a member (§9): checked here as well as revoked on
     // removal, so no path (a membership row deleted in SQL, a user deleted) leaves a working team key behind.
-    const rows: Array<{ id: string; user_id: string; team_id: string | null; role: UserRole }> = await this.apiKeys.query(
-      `SELECT api_keys.id, api_keys.user_id, api_keys.team_id, users.role FROM api_keys JOIN users ON users.id = api_keys.user_id
-        WHERE api_keys.key_hash = $1 AND api_keys.revoked_at IS NULL AND users.disabled_at IS NULL
-          AND (api_keys.team_id IS NULL
-               OR EXISTS (SELECT 1 FROM team_members WHERE team_members.team_id = api_keys.team_id AND team_members.user_id = api_keys.user_id))`,
-      [keyHash],
-    );
+    const rows: Array<{ id: string; user_id: string; team_id: string | null; role: UserRole; revoked: boolean; disabled: boolean; member: boolean }> =
+      await this.apiKeys.query(
+        `SELECT api_keys.id, api_keys.user_id, api_keys.team_id, users.role,
+                api_keys.revoked_at IS NOT NULL AS revoked, users.disabled_at IS NOT NULL AS disabled,
+                (api_keys.team_id IS NULL
+                 OR EXISTS (SELECT 1 FROM team_members WHERE team_members.team_id = api_keys.team_id AND team_members.user_id = api_keys.user_id)) AS member
+           FROM api_keys JOIN users ON users.id = api_keys.user_id
+          WHERE api_keys.key_hash = $1`,
+        [keyHash],
+      );
     const row = rows[0];
-    if (!row) return undefined;
-    return { userId: row.user_id, role: row.role, apiKeyId: row.id, ...(row.team_id ? { teamId: row.team_id } : {}) };
+    if (row && !row.revoked && !row.disabled && row.member) {
+      return { userId: row.user_id, role: row.role, apiKeyId: row.id, ...(row.team_id ? { teamId: row.team_id } : {}) };
+    }
+    // A team key refused only for its creator's membership is not remembered: joining a team announces nothing
+    // (and only SQL leaves such a key unrevoked), so each request reads it again, within the failure limit.
+    const miss: KeyMiss | undefined = !row || row.revoked ? { disabledUserId: null } : row.disabled ? { disabledUserId: row.user_id } : undefined;
+    if (miss && this.cache.generation === generation) this.misses.set(keyHash, miss);
+    return undefined;
   }
 
   /**

@@ -38,7 +38,7 @@ export class ApiKeyAuthGuard implements CanActivate {
     if (!key) {
       throw new GatewayError('invalid_api_key', 'Missing UniRoute API key. Send it as `Authorization: Bearer ur_…` or `x-api-key: ur_…` (`x-goog-api-key` for the Google SDK).');
     }
-    const principal = await this.apiKeys.authenticate(key);
+    const principal = await this.apiKeys.authenticate(key, request.ip);
     if (!principal) throw new GatewayError('invalid_api_key', 'Invalid or revoked UniRoute API key.');
     request[PRINCIPAL] = principal;
   }

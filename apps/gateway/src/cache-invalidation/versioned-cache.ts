@@ -25,6 +25,11 @@ export class VersionedCache<V extends {}> {
     return this.entries.get(key);
   }
 
+  /** Whether a load of `key` is under way: `getOrLoad` called now joins it and costs no query of its own. */
+  isLoading(key: string): boolean {
+    return this.loading.has(key);
+  }
+
   /**
    * The cached value, else what `load` returns (cached unless an invalidation came in meanwhile; `undefined` is
    * not cached). One load per key at a time: when a cold gateway gets a burst — a restart under load, 2,000 streams

@@ -35,6 +35,7 @@ describe(loadConfig.name, () => {
     expect(sut.requestTimeoutMs).toBe(60_000);
     expect(sut.keepAliveTimeoutMs).toBe(5_000);
     expect(sut.maxConnections).toBe(10_000);
+    expect(sut.apiKeyFailuresPerMinute).toBe(60);
   });
 
   it('reads ALLOW_REQUEST_KEYS and AUDIT_RETENTION_DAYS', () => {
@@ -55,8 +56,11 @@ describe(loadConfig.name, () => {
       MAX_INFLIGHT_PER_USER: '8',
       PROVIDER_KEY_TESTS_PER_HOUR: '3',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
+      API_KEY_FAILURES_PER_MINUTE: '0',
     });
     expect(sut.quotas).toEqual({ serverKeyRpm: 0, maxInflightPerUser: 8, providerKeyTestsPerHour: 3, redisUrl: 'redis://127.0.0.1:6379/0' });
+    expect(sut.apiKeyFailuresPerMinute).toBe(0);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), API_KEY_FAILURES_PER_MINUTE: '-1' })).toThrow('API_KEY_FAILURES_PER_MINUTE must be 0 or more');
   });
 
   it('reads REQUEST_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS and MAX_CONNECTIONS and refuses nonsense', () => {

@@ -48,6 +48,11 @@ export interface AppConfig {
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
+  /**
+   * Gateway requests per client network (IPv6: its /64) and minute, on each replica, whose `ur_` key had to be looked up
+   * in the database and was no valid key; past it a `429` before any lookup. 0 = no limit.
+   */
+  readonly apiKeyFailuresPerMinute: number;
   /** Who may create an account (§12), and how many registrations one client IP may attempt per window. */
   readonly registration: { readonly mode: RegistrationMode; readonly maxPerIp: number; readonly windowSeconds: number };
   /** The gateway's public origin for links it hands out (invitations); unset: the request's origin. */
@@ -151,6 +156,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     logLevel: env.LOG_LEVEL,
     login: { maxAttempts: env.LOGIN_MAX_ATTEMPTS, windowSeconds: env.LOGIN_WINDOW_SECONDS },
+    apiKeyFailuresPerMinute: env.API_KEY_FAILURES_PER_MINUTE,
     registration: { mode: env.REGISTRATION, maxPerIp: env.REGISTRATION_MAX_PER_IP, windowSeconds: env.REGISTRATION_WINDOW_SECONDS },
     publicUrl: env.PUBLIC_URL,
     trustProxy: env.TRUST_PROXY,

@@ -118,6 +118,8 @@ export const envSchema = z.object({
   ALLOW_REQUEST_KEYS: booleanString.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_ATTEMPTS: positiveInteger.default(10),
+  // 0 = no limit. Per client network and replica: it protects the database pool, it accounts for nothing.
+  API_KEY_FAILURES_PER_MINUTE: nonNegativeInteger.default(60),
   LOGIN_WINDOW_SECONDS: positiveInteger.default(15 * 60),
   BODY_LIMIT_BYTES: positiveInteger.default(20 * 1024 * 1024),
   REQUEST_TIMEOUT_MS: positiveInteger.default(60_000),

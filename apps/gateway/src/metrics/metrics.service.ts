@@ -53,8 +53,8 @@ const PROVIDER_LABELS = [...PROVIDER_IDS, NOT_ROUTED] as const;
 const CACHE_NAMES: readonly CacheName[] = ['api_key', 'provider_credential'];
 
 /** Why an abuse limit refused a request (a label value: never a user id). */
-export type LimitReason = 'server_key_rpm' | 'max_inflight' | 'provider_key_tests' | 'overloaded';
-const LIMIT_REASONS: readonly LimitReason[] = ['server_key_rpm', 'max_inflight', 'provider_key_tests', 'overloaded'];
+export type LimitReason = 'server_key_rpm' | 'max_inflight' | 'provider_key_tests' | 'overloaded' | 'api_key_failures';
+const LIMIT_REASONS: readonly LimitReason[] = ['server_key_rpm', 'max_inflight', 'provider_key_tests', 'overloaded', 'api_key_failures'];
 
 /** Why a usage record never reached the database: the queue was full (a stalled database), or its batch failed. */
 export type UsageDropReason = 'queue_full' | 'write_failed';
@@ -96,7 +96,7 @@ export class MetricsService {
     api_key: { hit: 0, miss: 0 },
     provider_credential: { hit: 0, miss: 0 },
   };
-  private readonly limitRejections: Record<LimitReason, number> = { server_key_rpm: 0, max_inflight: 0, provider_key_tests: 0, overloaded: 0 };
+  private readonly limitRejections: Record<LimitReason, number> = { server_key_rpm: 0, max_inflight: 0, provider_key_tests: 0, overloaded: 0, api_key_failures: 0 };
   private inflightSource: () => number = () => 0;
   private usageQueueSource: () => number = () => 0;
   private readonly usageDrops: Record<UsageDropReason, number> = { queue_full: 0, write_failed: 0 };
@@ -197,7 +197,7 @@ export class MetricsService {
     });
     new Counter({
       name: 'uniroute_limit_rejections_total',
-      help: 'Requests refused with 429 by the abuse limits (§12): server_key_rpm = SERVER_KEY_RPM, max_inflight = MAX_INFLIGHT_PER_USER, provider_key_tests = PROVIDER_KEY_TESTS_PER_HOUR.',
+      help: 'Requests refused with 429 by the abuse limits (§12): server_key_rpm = SERVER_KEY_RPM, max_inflight = MAX_INFLIGHT_PER_USER, provider_key_tests = PROVIDER_KEY_TESTS_PER_HOUR, api_key_failures = API_KEY_FAILURES_PER_MINUTE.',
       labelNames: ['reason'],
       registers: [this.registry],
       collect() {

@@ -84,7 +84,7 @@ export class NativeRelayService {
     const { api } = call;
     const provider = api.provider;
     const options = gatewayRequestOptions(request.headers, this.config);
-    let credential = await this.credentials.resolve(principal, provider, request.id, options);
+    let credential = await this.credentials.resolve(principal, provider, request.id, { ...options, response: reply.raw });
 
     const body = call.method === 'POST' ? rawBodyOf(request) : undefined;
     const baseUrl = this.config.providers[provider].baseUrl.replace(/\/+$/, '');
@@ -107,7 +107,7 @@ export class NativeRelayService {
         if (response.statusCode >= 400) {
           const text = await readErrorText(response);
           const { status, code } = PROVIDER_ADAPTERS[provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
-          await this.credentials.reportUpstreamStatus(principal.userId, credential, status);
+          await this.credentials.reportUpstreamStatus(credential, status);
           const verdict = this.judgeStoredKey(principal, api, credential, response, text, request.id);
           // §8: the stored key was refused before anything was relayed: one retry on what the policy allows.
           if (verdict && attempt === 1) {
@@ -123,6 +123,7 @@ export class NativeRelayService {
           return;
         }
         if (credential.storedKey) this.providerKeys.reportTraffic(principal.userId, provider, credential.storedKey, 'ok', request.id);
+        await this.credentials.reportUpstreamStatus(credential, response.statusCode);
         if (call.stream === true || isEventStream(response)) {
           outcome.stream = true;
           await this.relayStream(api, credential, response, reply, abort, call.metered ? outcome : null);

@@ -9,11 +9,12 @@ import { PROVIDER_KEY_REPOSITORY, TypeOrmProviderKeyRepository } from './provide
 import { ProviderKeyTester } from './provider-key.tester.js';
 import { ProviderKeysController } from './provider-keys.controller.js';
 import { ProviderKeysService } from './provider-keys.service.js';
+import { RequestKeyBudget } from './request-key-budget.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProviderKeyEntity, ProviderKeyPolicyEntity]), ProvidersModule, RateLimitModule],
   controllers: [ProviderKeysController],
-  providers: [ProviderKeysService, MasterKeyCheck, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
-  exports: [ProviderKeysService],
+  providers: [ProviderKeysService, RequestKeyBudget, MasterKeyCheck, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
+  exports: [ProviderKeysService, RequestKeyBudget],
 })
 export class ProviderKeyModule {}

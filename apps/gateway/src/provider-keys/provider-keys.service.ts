@@ -454,17 +454,23 @@ export class ProviderKeysService {
   }
 
   /**
-   * Before a request goes upstream with `x-uniroute-provider-key` (§8): refused with the same 429 once the
-   * user's key-test budget is spent, or every gateway route is an unlimited key checker (200 vs 401).
-   * Not counted here (a non-counting read): only keys the provider refuses count, see `countRefusedRequestKey`.
+   * Before a request goes upstream with a per-request key not known to be good (§8, see RequestKeyBudget): one key test
+   * counted now, or the same 429 once the user's budget is spent — else every gateway route is an unlimited key checker
+   * (200 vs 401). Counted before the call, so requests sent at once cannot pass a spent budget together; the returned
+   * function gives it back when the provider did not refuse the key (a refusal is the test spent).
    */
-  async assertRequestKeyBudget(userId: string): Promise<void> {
+  async reserveRequestKeyTest(userId: string): Promise<() => Promise<void>> {
     const limit = this.config.quotas.providerKeyTestsPerHour;
-    const decision = await this.rateLimits.check(keyTestBucket(userId), limit);
-    if (!decision.allowed) throw this.keyTestsExhausted(limit, decision.retryAfterSeconds);
+    const attempt = await this.rateLimits.hit(keyTestBucket(userId), limit, KEY_TEST_WINDOW_SECONDS);
+    const refund = () =>
+      this.rateLimits.refund(attempt).catch((error: unknown) => this.logger.warn({ err: error }, 'key-test budget: giving back an attempt failed; it stays counted'));
+    if (attempt.allowed) return refund;
+    // Refused, so not an attempt: a burst past the limit does not leave the budget spent beyond it.
+    await refund();
+    throw this.keyTestsExhausted(limit, attempt.retryAfterSeconds);
   }
 
-  /** A per-request key the provider refused (401/403) is one key test spent, like test-connection's. */
+  /** A per-request key the provider refused (401/403) although it was not counted before (it had been good): one key test spent. */
   async countRefusedRequestKey(userId: string): Promise<void> {
     await this.rateLimits.hit(keyTestBucket(userId), this.config.quotas.providerKeyTestsPerHour, KEY_TEST_WINDOW_SECONDS);
   }

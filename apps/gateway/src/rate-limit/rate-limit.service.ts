@@ -10,6 +10,16 @@ export interface RateLimitDecision {
   readonly retryAfterSeconds: number;
 }
 
+/** One counted attempt and the window it was counted in: what `refund` takes back, from that window only. */
+export interface CountedAttempt extends RateLimitDecision {
+  readonly bucket: string;
+  /** The window's end, in microseconds since the epoch: it names the window, as no two windows of a bucket end alike. */
+  readonly windowEndsAtMicros: string;
+}
+
+/** A window's end as a whole number (microseconds since the epoch): exact to compare, whatever the session's settings. */
+const WINDOW_ENDS_AT_MICROS = '(EXTRACT(EPOCH FROM window_ends_at) * 1000000)::bigint';
+
 /** How often rows of ended windows are deleted (§12: "rate-limit rows expire"). */
 export const RATE_LIMIT_PURGE_INTERVAL_MS = 5 * 60 * 1000;
 
@@ -38,18 +48,31 @@ export class RateLimitService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.purgeTimer);
   }
 
-  async hit(bucket: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
-    const rows: Array<{ hits: number; retry_after: number }> = await this.dataSource.query(
+  async hit(bucket: string, limit: number, windowSeconds: number): Promise<CountedAttempt> {
+    const rows: Array<{ hits: number; retry_after: number; window_ends_at_micros: string }> = await this.dataSource.query(
       `INSERT INTO rate_limit_counters AS counter (bucket, hits, window_ends_at)
          VALUES ($1, 1, now() + make_interval(secs => $2))
        ON CONFLICT (bucket) DO UPDATE SET
          hits = CASE WHEN counter.window_ends_at <= now() THEN 1 ELSE counter.hits + 1 END,
          window_ends_at = CASE WHEN counter.window_ends_at <= now() THEN now() + make_interval(secs => $2) ELSE counter.window_ends_at END
-       RETURNING hits, GREATEST(1, CEIL(EXTRACT(EPOCH FROM (window_ends_at - now()))))::int AS retry_after`,
+       RETURNING hits, GREATEST(1, CEIL(EXTRACT(EPOCH FROM (window_ends_at - now()))))::int AS retry_after,
+                 ${WINDOW_ENDS_AT_MICROS}::text AS window_ends_at_micros`,
       [bucket, windowSeconds],
     );
     const row = rows[0]!;
-    return { allowed: row.hits <= limit, retryAfterSeconds: row.retry_after };
+    return { allowed: row.hits <= limit, retryAfterSeconds: row.retry_after, bucket, windowEndsAtMicros: row.window_ends_at_micros };
+  }
+
+  /**
+   * Takes back one attempt `hit` counted (it turned out not to be one: a per-request key the provider accepted), in
+   * one atomic UPDATE, and only while its window lasts: a window that has ended and started again is not touched.
+   */
+  async refund(attempt: CountedAttempt): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE rate_limit_counters SET hits = hits - 1
+        WHERE bucket = $1 AND hits > 0 AND window_ends_at > now() AND ${WINDOW_ENDS_AT_MICROS} = $2::bigint`,
+      [attempt.bucket, attempt.windowEndsAtMicros],
+    );
   }
 
   /**

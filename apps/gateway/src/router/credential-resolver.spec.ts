@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { OwnerKeyState, ProviderKeysService, StoredKeyState } from '../provider-keys/provider-keys.service.js';
+import type { HeldResponse, RequestKeyBudget } from '../provider-keys/request-key-budget.js';
 import type { ServerKeyRationService } from '../quotas/server-key-ration.service.js';
 import { CredentialResolver, credentialHeaders, type KeyCaller, type ResolveOptions } from './credential-resolver.js';
 
@@ -30,14 +31,16 @@ function stateOf(policy: FallbackPolicy, keyCase: KeyCase): OwnerKeyState {
 }
 
 function sut(state: OwnerKeyState, server: { configured: boolean; fallback: boolean }) {
-  const providerKeys = { ownerKeyState: vi.fn(async () => state), markUsed: vi.fn(), assertRequestKeyBudget: vi.fn(async () => undefined), countRefusedRequestKey: vi.fn(async () => undefined) };
+  const providerKeys = { ownerKeyState: vi.fn(async () => state), markUsed: vi.fn() };
+  const answered = vi.fn(async (_status: number) => undefined);
+  const requestKeys = { hold: vi.fn(async () => ({ answered })) };
   const ration = { admit: vi.fn(async () => undefined) };
   const config = {
     allowServerKeyFallback: server.fallback,
     providers: { anthropic: { baseUrl: 'http://stand-in', serverKey: server.configured ? SERVER_KEY : undefined } },
   } as unknown as AppConfig;
-  const resolver = new CredentialResolver(providerKeys as unknown as ProviderKeysService, config, ration as unknown as ServerKeyRationService);
-  return { resolver, providerKeys, ration };
+  const resolver = new CredentialResolver(providerKeys as unknown as ProviderKeysService, config, ration as unknown as ServerKeyRationService, requestKeys as unknown as RequestKeyBudget);
+  return { resolver, providerKeys, ration, requestKeys, answered };
 }
 
 /** §8 and §9 in one function: what serves a request, or which error. The state is the API key's owner's. */
@@ -57,7 +60,9 @@ const SERVERS = [
   { configured: true, fallback: false },
   { configured: false, fallback: true },
 ];
-const OPTIONS: ResolveOptions[] = [{}, { byokRequired: true }, { requestKey: REQUEST_KEY }];
+/** The response a request key's hold lasts for (the resolver only hands it on). */
+const RESPONSE = { once: vi.fn(), destroyed: false, writableFinished: false } as unknown as HeldResponse;
+const OPTIONS: ResolveOptions[] = [{}, { byokRequired: true }, { requestKey: REQUEST_KEY, response: RESPONSE }];
 
 describe(CredentialResolver.name, () => {
   const table = FALLBACK_POLICIES.flatMap((policy) =>
@@ -65,7 +70,7 @@ describe(CredentialResolver.name, () => {
   );
 
   it.each(table)('$name: $policy × key $keyCase × server $server × $options', async ({ policy, keyCase, server, options, caller }) => {
-    const { resolver, providerKeys, ration } = sut(stateOf(policy, keyCase), server);
+    const { resolver, providerKeys, ration, requestKeys } = sut(stateOf(policy, keyCase), server);
     const want = expected(caller, policy, keyCase, server, options);
     const outcome = await resolver.resolve(caller, 'anthropic', 'req-1', options).catch((error: unknown) => error);
     if (want === 'provider_key_missing' || want === 'provider_key_unusable') {
@@ -99,28 +104,27 @@ describe(CredentialResolver.name, () => {
     if (want === 'request') {
       expect(credential).toMatchObject({ apiKey: REQUEST_KEY, keyId: 'request' });
       expect(providerKeys.ownerKeyState).not.toHaveBeenCalled();
-      expect(providerKeys.assertRequestKeyBudget).toHaveBeenCalledWith('user-1');
+      expect(requestKeys.hold).toHaveBeenCalledWith('user-1', 'anthropic', REQUEST_KEY, RESPONSE);
     } else {
-      // The key-test budget is read only for requests carrying a key: the warm path without one has no query.
-      expect(providerKeys.assertRequestKeyBudget).not.toHaveBeenCalled();
+      // The key-test budget is touched only for requests carrying a key: the warm path without one has no query.
+      expect(requestKeys.hold).not.toHaveBeenCalled();
     }
     if (want !== 'server') expect(ration.admit).not.toHaveBeenCalled();
   });
 
-  it('a request key over the key-test budget is refused before it is used; only its 401/403 refusals are counted', async () => {
-    const { resolver, providerKeys } = sut(stateOf('byok_then_server', 'none'), { configured: true, fallback: true });
+  it('a request key over the key-test budget is refused before it is used; what the provider answers goes to its hold only', async () => {
+    const { resolver, requestKeys, answered } = sut(stateOf('byok_then_server', 'none'), { configured: true, fallback: true });
     const exhausted = new GatewayError('rate_limit_exceeded', 'Too many provider-key tests');
-    providerKeys.assertRequestKeyBudget.mockRejectedValueOnce(exhausted);
-    await expect(resolver.resolve({ userId: 'u' }, 'anthropic', undefined, { requestKey: REQUEST_KEY })).rejects.toBe(exhausted);
+    requestKeys.hold.mockRejectedValueOnce(exhausted);
+    await expect(resolver.resolve({ userId: 'u' }, 'anthropic', undefined, { requestKey: REQUEST_KEY, response: RESPONSE })).rejects.toBe(exhausted);
+    await expect(resolver.resolve({ userId: 'u' }, 'anthropic', undefined, { requestKey: REQUEST_KEY })).rejects.toThrow(/response/);
 
-    const request = await resolver.resolve({ userId: 'u' }, 'anthropic', undefined, { requestKey: REQUEST_KEY });
+    const request = await resolver.resolve({ userId: 'u' }, 'anthropic', undefined, { requestKey: REQUEST_KEY, response: RESPONSE });
     const server = await resolver.resolve({ userId: 'u' }, 'anthropic');
-    for (const status of [200, 400, 429, 500]) await resolver.reportUpstreamStatus('u', request, status);
-    for (const status of [401, 403]) await resolver.reportUpstreamStatus('u', server, status);
-    expect(providerKeys.countRefusedRequestKey).not.toHaveBeenCalled();
-    await resolver.reportUpstreamStatus('u', request, 401);
-    await resolver.reportUpstreamStatus('u', request, 403);
-    expect(providerKeys.countRefusedRequestKey).toHaveBeenCalledTimes(2);
+    for (const status of [200, 401, 403]) await resolver.reportUpstreamStatus(server, status);
+    expect(answered).not.toHaveBeenCalled();
+    for (const status of [200, 401]) await resolver.reportUpstreamStatus(request, status);
+    expect(answered.mock.calls).toEqual([[200], [401]]);
   });
 
   it('says why in the 401: the policy, the header, or the skipped key', async () => {

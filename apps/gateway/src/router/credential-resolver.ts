@@ -4,6 +4,7 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { KeyOwner } from '../crypto/crypto.service.js';
 import { ProviderKeysService, unusableMessage, usableKey, type OwnerKeyState, type StoredKeyState } from '../provider-keys/provider-keys.service.js';
+import { RequestKeyBudget, type HeldResponse, type RequestKeyHold } from '../provider-keys/request-key-budget.js';
 import { ServerKeyRationExceededError, ServerKeyRationService } from '../quotas/server-key-ration.service.js';
 
 /**
@@ -25,6 +26,8 @@ export interface ResolvedCredential {
   readonly keyId: string;
   /** Set for a stored key: what the provider answers goes back to its health. */
   readonly storedKey?: StoredKeyState;
+  /** Set for a per-request key: what the provider answers settles its key test (PROVIDER_KEY_TESTS_PER_HOUR). */
+  readonly requestKeyHold?: RequestKeyHold;
 }
 
 /** How a caller uses the credential. */
@@ -38,6 +41,8 @@ export interface ResolveOptions {
   readonly byokRequired?: boolean;
   /** `x-uniroute-provider-key`: the caller's key for this one request, used as it is and never stored. */
   readonly requestKey?: string;
+  /** The response the credential serves (required with `requestKey`): the key's hold on the key-test budget ends when it closes. */
+  readonly response?: HeldResponse;
 }
 
 /** Where users add their keys, named in errors so the fix is one click away. */
@@ -69,6 +74,7 @@ export class CredentialResolver {
     private readonly providerKeys: ProviderKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ration: ServerKeyRationService,
+    private readonly requestKeys: RequestKeyBudget,
   ) {}
 
   /** `requestId` only labels the log line written if the user's stored key turns out unusable. */
@@ -76,9 +82,10 @@ export class CredentialResolver {
     const { userId, teamId } = caller;
     const team = teamId ? { teamId } : {};
     if (options.requestKey !== undefined) {
-      // Only requests carrying a key pay this read: the warm path without the header stays free of queries.
-      await this.providerKeys.assertRequestKeyBudget(userId);
-      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request', ...team };
+      if (!options.response) throw new Error('a per-request key is resolved with the response it serves');
+      // Only requests carrying a key not yet known to be good pay a query: the warm path without the header has none.
+      const requestKeyHold = await this.requestKeys.hold(userId, provider, options.requestKey, options.response);
+      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request', requestKeyHold, ...team };
     }
     const owner: KeyOwner = teamId ? { kind: 'team', id: teamId } : { kind: 'user', id: userId };
     const state = await this.providerKeys.ownerKeyState(owner, provider, requestId);
@@ -117,12 +124,13 @@ export class CredentialResolver {
   }
 
   /**
-   * What the provider answered (the status the adapter read: Gemini's `API_KEY_INVALID` 400 is a 401) to a request
-   * that used a per-request key: a refusal (401/403) spends one of the user's key tests (§12), so probing candidate
-   * keys through free routes stops at `PROVIDER_KEY_TESTS_PER_HOUR`. Nothing for any other credential or status.
+   * What the provider answered (the status the adapter read: Gemini's `API_KEY_INVALID` 400 is a 401), success or not,
+   * to a request that used a per-request key: a refusal (401/403) keeps the key test counted before the call (§12), so
+   * probing candidate keys through free routes stops at `PROVIDER_KEY_TESTS_PER_HOUR`; an accepted key gives it back and
+   * skips the budget from then on. Nothing for any other credential.
    */
-  async reportUpstreamStatus(userId: string, credential: ResolvedCredential, status: number): Promise<void> {
-    if (credential.keySource === 'request' && (status === 401 || status === 403)) await this.providerKeys.countRefusedRequestKey(userId);
+  async reportUpstreamStatus(credential: ResolvedCredential, status: number): Promise<void> {
+    await credential.requestKeyHold?.answered(status);
   }
 
   /** Counts one upstream request on a server key resolved with `rationed: false`; nothing for the user's own key. */

@@ -81,7 +81,7 @@ export class RouterService {
     outcome.model = model;
     outcome.stream = parsed.stream === true;
     const options = gatewayRequestOptions(reply.request.headers, this.config);
-    let credential = await this.credentials.resolve(principal, provider, reply.request.id, options);
+    let credential = await this.credentials.resolve(principal, provider, reply.request.id, { ...options, response: reply.raw });
 
     const abort = new ClientDisconnect(reply.raw);
     try {
@@ -124,6 +124,7 @@ export class RouterService {
           throw error;
         }
         if (credential.storedKey) this.providerKeys.reportTraffic(principal.userId, provider, credential.storedKey, 'ok', reply.request.id);
+        await this.credentials.reportUpstreamStatus(credential, response.statusCode);
         if (exchange.request.stream) await this.relayStream(exchange, response);
         else await this.relayJson(exchange, response);
         return;
@@ -260,7 +261,7 @@ export class RouterService {
       }),
       exchange.context.apiKey,
     );
-    await this.credentials.reportUpstreamStatus(exchange.principal.userId, exchange.credential, error.status);
+    await this.credentials.reportUpstreamStatus(exchange.credential, error.status);
     const storedKey = exchange.credential.storedKey;
     if (!storedKey) return { error, verdict: null };
     const verdict = healthFromUpstream(exchange.provider, error.status, body, headerText(response.headers['retry-after']), 'request');

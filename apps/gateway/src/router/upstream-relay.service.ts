@@ -99,7 +99,7 @@ export class UpstreamRelayService {
     if (model !== undefined) exchange.outcome.model = model;
     // The same request options as chat (§8): `x-uniroute-byok: required`, a per-request key.
     const options = gatewayRequestOptions(exchange.reply.request.headers, this.config);
-    const credential = await this.credentials.resolve(exchange.principal, provider, exchange.reply.request.id, options);
+    const credential = await this.credentials.resolve(exchange.principal, provider, exchange.reply.request.id, { ...options, response: exchange.reply.raw });
     exchange.outcome.keySource = credential.keySource;
     exchange.outcome.keyId = credential.keyId;
     void exchange.reply.header('x-uniroute-provider', provider).headers(credentialHeaders(credential));
@@ -124,6 +124,7 @@ export class UpstreamRelayService {
     if (response.statusCode >= 400) throw await this.upstreamError(exchange, response);
     const { storedKey } = exchange.credential;
     if (storedKey) this.providerKeys.reportTraffic(exchange.principal.userId, exchange.provider, storedKey, 'ok', exchange.reply.request.id);
+    await this.credentials.reportUpstreamStatus(exchange.credential, response.statusCode);
     return response;
   }
 
@@ -203,7 +204,7 @@ export class UpstreamRelayService {
     const body = await readUpstreamBody(response.body);
     const { keySource, apiKey } = exchange.context;
     const error = this.masker.maskError(PROVIDER_ADAPTERS[exchange.provider].toGatewayError(response.statusCode, body, { keySource, headers: response.headers, exactSecrets: this.masker.secretsFor(apiKey) }), apiKey);
-    await this.credentials.reportUpstreamStatus(exchange.principal.userId, exchange.credential, error.status);
+    await this.credentials.reportUpstreamStatus(exchange.credential, error.status);
     const { storedKey } = exchange.credential;
     if (storedKey) {
       const retryAfter = response.headers['retry-after'];

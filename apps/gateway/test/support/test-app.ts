@@ -89,6 +89,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SERVER_KEY_RPM: '100000',
     MAX_INFLIGHT_PER_USER: '10000',
     PROVIDER_KEY_TESTS_PER_HOUR: '10000',
+    API_KEY_FAILURES_PER_MINUTE: '100000',
     // No load shedding (also the default): this process hosts the gateway, the stand-ins and the client on one event loop, so its
     // delay under a busy test is not the gateway's. load-shedding.e2e-spec.ts turns it on.
     SHED_EVENT_LOOP_DELAY_MS: '0',

@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../common/errors/gateway-error.js';
+import { ApiKeyFailureLimiter } from './api-key-failure-limiter.js';
+
+describe(ApiKeyFailureLimiter.name, () => {
+  const setup = (limit: number) => {
+    const clock = { now: 1_000_000 };
+    const metrics = { limitRejected: vi.fn() };
+    return { sut: new ApiKeyFailureLimiter(limit, metrics, () => clock.now), clock, metrics };
+  };
+  const refusal = (admit: () => unknown): GatewayError => {
+    try {
+      admit();
+    } catch (error) {
+      if (error instanceof GatewayError) return error;
+      throw error;
+    }
+    throw new Error('admitted');
+  };
+
+  it('admits `limit` lookups per network and minute, then a 429 with Retry-After; other networks count apart', () => {
+    const { sut, clock, metrics } = setup(3);
+    for (let lookup = 0; lookup < 3; lookup += 1) sut.admit('198.51.100.7');
+    clock.now += 20_000;
+    const refused = refusal(() => sut.admit('198.51.100.7'));
+    expect(refused.status).toBe(429);
+    expect(refused.code).toBe('rate_limit_exceeded');
+    expect(refused.headers).toEqual({ 'retry-after': '40' });
+    expect(metrics.limitRejected).toHaveBeenCalledWith('api_key_failures');
+    expect(() => sut.admit('198.51.100.8')).not.toThrow();
+    clock.now += 40_000;
+    expect(() => sut.admit('198.51.100.7')).not.toThrow();
+  });
+
+  it('a refund (the key was valid) frees its place, and only in the window it was taken from', () => {
+    const { sut, clock } = setup(2);
+    const first = sut.admit('203.0.113.1');
+    sut.admit('203.0.113.1');
+    first();
+    expect(() => sut.admit('203.0.113.1')).not.toThrow();
+    expect(() => sut.admit('203.0.113.1')).toThrow(GatewayError);
+
+    const late = sut.admit('203.0.113.2');
+    clock.now += 60_000;
+    sut.admit('203.0.113.2');
+    sut.admit('203.0.113.2');
+    late();
+    expect(() => sut.admit('203.0.113.2')).toThrow(GatewayError);
+  });
+
+  it('0 means no limit', () => {
+    const { sut } = setup(0);
+    for (let lookup = 0; lookup < 1_000; lookup += 1) sut.admit('192.0.2.1')();
+    expect(() => sut.admit('192.0.2.1')).not.toThrow();
+  });
+});
