@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../common/errors/gateway-error.js';
-import { MACHINE_API_PREFIXES } from '../common/security/security-headers.js';
+import { isMachineApiPath } from '../common/security/security-headers.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 
@@ -12,11 +12,6 @@ export const SHED_RETRY_AFTER_SECONDS = 2;
 
 /** How often the event-loop delay is averaged: shedding starts, and stops, within about this long of a change. */
 const SAMPLE_INTERVAL_MS = 1_000;
-
-function isGatewayRoute(url: string): boolean {
-  for (const prefix of MACHINE_API_PREFIXES) if (url.startsWith(prefix)) return true;
-  return false;
-}
 
 /**
  * Load shedding (§12): while the event loop runs late by more than `SHED_EVENT_LOOP_DELAY_MS` on average, new
@@ -43,7 +38,7 @@ export async function installLoadShedding(app: NestFastifyApplication, config: A
     sampleInterval: SAMPLE_INTERVAL_MS,
     // Returning without sending lets the request through (the other routes); once a reply is sent, Fastify stops there.
     pressureHandler: (request: FastifyRequest, reply: FastifyReply, _type: string, value: number | undefined) => {
-      if (!isGatewayRoute(request.url)) return;
+      if (!isMachineApiPath(request.url)) return;
       if (!shedding) {
         shedding = true;
         logger.warn({ eventLoopDelayMs: Math.round(value ?? 0), limitMs: maxEventLoopDelay }, 'overloaded: shedding new gateway requests (503)');

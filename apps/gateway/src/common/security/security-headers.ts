@@ -54,8 +54,13 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fre
 /** Path prefixes of the machine-to-machine APIs. */
 export const MACHINE_API_PREFIXES: readonly string[] = ['/v1/', '/anthropic/', '/google/'];
 
+/** Whether a request path is one of the gateway (machine-to-machine) APIs rather than a page or the management API. */
+export function isMachineApiPath(url: string): boolean {
+  for (const prefix of MACHINE_API_PREFIXES) if (url.startsWith(prefix)) return true;
+  return false;
+}
+
 /** The security headers for a request path: the API set for the gateway routes, helmet's for the rest. */
 export function securityHeadersFor(url: string, pageHeaders: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  for (const prefix of MACHINE_API_PREFIXES) if (url.startsWith(prefix)) return API_SECURITY_HEADERS;
-  return pageHeaders;
+  return isMachineApiPath(url) ? API_SECURITY_HEADERS : pageHeaders;
 }
