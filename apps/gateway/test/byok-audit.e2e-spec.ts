@@ -132,7 +132,7 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
   it('GET /v1/models: x-uniroute-byok: required keeps the server key out, and a per-request key is refused with a 400', async () => {
     const user = await userWithApiKey(harness);
     const all = await harness.client.get('/v1/models', user.apiKey);
-    expect(all.status).toBe(200);
+    expect(all.status, all.text).toBe(200);
     expect(all.body.data.length).toBeGreaterThan(0);
 
     const strict = await harness.client.get('/v1/models', user.apiKey, { 'x-uniroute-byok': 'required' });

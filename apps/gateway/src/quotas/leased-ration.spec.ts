@@ -117,4 +117,31 @@ describe(LeasedRation.name, () => {
 
     expect(decisions).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
   });
+
+  it('gives a waiter the token claimed for it, even when another request arrives before the waiter resumes', async () => {
+    // CI saw GET /v1/models refused with 429 again for a fresh user: its first request claimed one token, and the round
+    // then deleted expired windows (a round trip) before waking it; a second request of the user arriving meanwhile took
+    // that token from the lease, and the first, finding none, was refused with most of the user's minute unused.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:30Z'));
+    const table = fakeTable();
+    const query = table.dataSource.query.bind(table.dataSource);
+    let deleting!: () => void;
+    const deleteStarted = new Promise<void>((resolve) => (deleting = resolve));
+    (table.dataSource as unknown as { query: typeof query }).query = async (sql: string, parameters?: unknown[]) => {
+      if (sql.startsWith('DELETE')) {
+        deleting();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return query(sql, parameters);
+    };
+    const sut = new LeasedRation(table.dataSource, silent, 100);
+
+    const first = sut.take('user-f');
+    // Whatever the round still does after its claim, a request arriving then must not take the first one's token.
+    await Promise.race([deleteStarted, new Promise((resolve) => setTimeout(resolve, 20))]);
+    const second = sut.take('user-f');
+
+    expect(await Promise.all([first, second])).toEqual([{ allowed: true }, { allowed: true }]);
+  });
 });

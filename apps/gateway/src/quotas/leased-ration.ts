@@ -9,6 +9,8 @@ const MAX_LEASE_SHARE = 0.05;
 const CLEANUP_EVERY_MS = 60_000;
 /** A user seen this recently gets a lease for the next minute as it starts, so their first request of it need not wait. */
 const CARRY_OVER_MS = 5_000;
+/** How many claims one request waits for before it is refused: a bound on its wait when the table cannot keep up. */
+const MAX_CLAIMS_PER_REQUEST = 3;
 
 /** One user's lease on this replica for one minute. */
 interface Lease {
@@ -62,21 +64,19 @@ export class LeasedRation implements RationCounter {
   }
 
   async take(userId: string): Promise<RationDecision> {
-    // At most two claims: when the minute turns during the first, what it granted was for a minute that has
-    // ended, and the request waits once more for the new minute's (refusing it then would be refusing a user
-    // who has used nothing of their new minute).
+    // A request that finds no token waits for the next claim and looks again, up to three claims: the minute may have
+    // turned during a claim (what it granted was for a minute that has ended, and refusing then would refuse a user who
+    // has used nothing of their new minute), or another request may have taken the token first. Only a lease the table
+    // has granted the whole minute refuses at once.
     for (let claims = 0; ; claims += 1) {
       const lease = this.leaseOf(userId);
       if (this.takeToken(lease)) return { allowed: true };
-      if (lease.exhausted || claims === 2) return { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
+      if (lease.exhausted || claims === MAX_CLAIMS_PER_REQUEST) return { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
       lease.waiting += 1;
       try {
         await this.claimSoon();
       } finally {
         lease.waiting -= 1;
-      }
-      if (lease.window === rationWindow()) {
-        return this.takeToken(lease) ? { allowed: true } : { allowed: false, retryAfterSeconds: secondsUntilNextWindow() };
       }
     }
   }
@@ -145,7 +145,9 @@ export class LeasedRation implements RationCounter {
       else if (waiting === 0 && lease.tokens === 0) this.leases.delete(userId);
     }
     if (claims.length > 0) await this.claim(claims);
-    await this.cleanUp();
+    // Not awaited: the waiters wake as soon as their tokens are granted. Were the round to wait for this round trip too,
+    // the user's next request arriving meanwhile would take the token claimed for a waiter, which then found none.
+    void this.cleanUp();
   }
 
   private async claim(claims: readonly Claim[]): Promise<void> {
