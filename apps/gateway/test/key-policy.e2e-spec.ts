@@ -180,7 +180,8 @@ describe(`§8 key health from live traffic and tests (${DATABASE_KIND})`, () => 
   it('a 403 on a stream that has not sent a byte is retried on the server key and streams from it', async () => {
     const user = await userWithApiKey(harness);
     await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: USER_KEYS.anthropic }, user.token);
-    harness.standIns.inject({ provider: 'anthropic', apiKey: USER_KEYS.anthropic, status: 403 });
+    // Refused twice: the request, and the check the gateway makes of a 403 (the key itself is refused, not just this request).
+    harness.standIns.inject({ provider: 'anthropic', apiKey: USER_KEYS.anthropic, status: 403, times: 2 });
     const stream = await chat(harness, user, 'claude-3-5-haiku-latest', { stream: true });
     expect(stream.status).toBe(200);
     expect(stream.keySource).toBe('server');
@@ -271,6 +272,68 @@ describe(`§8 key health from live traffic and tests (${DATABASE_KIND})`, () => 
     expect(next.headers.get('x-uniroute-key-source')).toBe('team');
     const view = (await harness.client.get(`/admin/teams/${team.body.id}/provider-keys/openai`, owner.token)).body;
     expect(view.health).not.toBe('quota_exhausted');
+  });
+
+  it("a 403 about the request, not the key (Gemini: a file it cannot reach), is the member's own error: the team's key stays in service", async () => {
+    const owner = await registerUser(harness.client);
+    const member = await registerUser(harness.client);
+    const team = await harness.client.post('/admin/teams', { name: 'file probe' }, owner.token);
+    expect((await harness.client.post(`/admin/teams/${team.body.id}/provider-keys`, { provider: 'google', apiKey: USER_KEYS.google }, owner.token)).status).toBe(201);
+    const invitation = await harness.client.post(`/admin/teams/${team.body.id}/invitations`, { email: member.email, role: 'member' }, owner.token);
+    expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, undefined, member.token)).status).toBe(200);
+    const teamApiKey = async (user: { token: string }) => (await harness.client.post('/admin/api-keys', { name: 'team', teamId: team.body.id }, user.token)).body.key as string;
+    const [memberKey, ownerKey] = [await teamApiKey(member), await teamApiKey(owner)];
+    const fileMissing = {
+      error: { code: 403, message: 'You do not have permission to access the File abc123 or it may not exist.', status: 'PERMISSION_DENIED' },
+    };
+    const generate = (apiKey: string) =>
+      fetch(`${harness.app.url}/google/v1beta/models/gemini-2.0-flash:generateContent`, {
+        method: 'POST',
+        headers: { 'x-goog-api-key': apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ fileData: { fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc123', mimeType: 'text/plain' } }] }] }),
+      });
+    const teamChat = (apiKey: string) =>
+      fetch(`${harness.app.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gemini-2.0-flash', ...ask }),
+      });
+
+    // The native route and /v1/chat/completions: each 403 goes back as it is, on the team's key, with no retry on the server key.
+    for (const call of [generate, teamChat]) {
+      harness.standIns.inject({ provider: 'google', apiKey: USER_KEYS.google, status: 403, body: fileMissing });
+      const before = harness.standIns.requests.length;
+      const refused = await call(memberKey);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('x-uniroute-key-source')).toBe('team');
+      expect(await refused.text()).toMatch(/permission to access the File abc123/);
+      const upstream = harness.standIns.requests.slice(before);
+      expect(upstream.every((request) => request.apiKey === USER_KEYS.google)).toBe(true);
+      // The first 403 is checked with the connection test (the key lists its models: it is fine); the second within the minute is not checked again.
+      expect(upstream.map((request) => request.path.includes(':generateContent') ? 'generate' : 'check')).toEqual(call === generate ? ['generate', 'check'] : ['generate']);
+    }
+
+    const next = await teamChat(ownerKey);
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-uniroute-key-source')).toBe('team');
+    const view = (await harness.client.get(`/admin/teams/${team.body.id}/provider-keys/google`, owner.token)).body;
+    expect(view.health).not.toBe('rejected');
+  });
+
+  it('a 403 for a key the provider refuses outright (its check is refused too) marks it rejected, on the native route as well', async () => {
+    const user = await userWithApiKey(harness);
+    const forbidden = 'AIzaSy-stand-in-fail-403-gg42';
+    await harness.client.post('/admin/provider-keys', { provider: 'google', apiKey: forbidden }, user.token);
+    const before = harness.standIns.requests.length;
+    const answer = await fetch(`${harness.app.url}/google/v1beta/models/gemini-2.0-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': user.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] }),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-uniroute-key-source')).toBe('server');
+    expect(harness.standIns.requests.slice(before).map((request) => request.apiKey)).toEqual([forbidden, forbidden, SERVER_KEYS.google]);
+    await expect.poll(async () => (await keyView(user, 'google')).health, { timeout: 5_000 }).toBe('rejected');
   });
 
   it('a replaced key starts unverified and is used again', async () => {

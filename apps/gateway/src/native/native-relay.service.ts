@@ -6,8 +6,9 @@ import { GatewayError } from '../common/errors/gateway-error.js';
 import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { healthFromUpstream, type HealthVerdict } from '../provider-keys/key-health.js';
+import type { HealthVerdict } from '../provider-keys/key-health.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+import { TrafficKeyJudge } from '../provider-keys/traffic-key-judge.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
@@ -55,6 +56,7 @@ export class NativeRelayService {
     private readonly upstream: UpstreamClient,
     private readonly credentials: CredentialResolver,
     private readonly providerKeys: ProviderKeysService,
+    private readonly keyJudge: TrafficKeyJudge,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly masker: SecretMasker,
@@ -108,7 +110,7 @@ export class NativeRelayService {
           const text = await readErrorText(response);
           const { status, code } = PROVIDER_ADAPTERS[provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
           await this.credentials.reportUpstreamStatus(credential, status);
-          const verdict = this.judgeStoredKey(principal, api, credential, response, text, request.id);
+          const verdict = await this.judgeStoredKey(principal, api, credential, response, text, request.id);
           // §8: the stored key was refused before anything was relayed: one retry on what the policy allows.
           if (verdict && attempt === 1) {
             const fallback = await this.credentials.fallbackAfterRejection(principal, provider, credential, request.id, options);
@@ -219,13 +221,11 @@ export class NativeRelayService {
    * anything key-like masked. What it says about a stored key becomes the key's health (§8), by the same
    * rule as `/v1/chat/completions` (the adapter's reading of the status, e.g. Gemini's 400 `API_KEY_INVALID`).
    */
-  private judgeStoredKey(principal: Principal, api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, text: string, requestId: string): HealthVerdict | null {
+  private async judgeStoredKey(principal: Principal, api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, text: string, requestId: string): Promise<HealthVerdict | null> {
     if (!credential.storedKey) return null;
     const { status } = PROVIDER_ADAPTERS[api.provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
     const retryAfter = response.headers['retry-after'];
-    const verdict = healthFromUpstream(api.provider, status, text, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], 'request');
-    if (verdict) this.providerKeys.reportTraffic(principal.userId, api.provider, credential.storedKey, verdict, requestId);
-    return verdict;
+    return this.keyJudge.judge(principal.userId, api.provider, credential.storedKey, status, text, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], requestId);
   }
 }
 

@@ -10,11 +10,12 @@ import { ProviderKeyTester } from './provider-key.tester.js';
 import { ProviderKeysController } from './provider-keys.controller.js';
 import { ProviderKeysService } from './provider-keys.service.js';
 import { RequestKeyBudget } from './request-key-budget.js';
+import { TrafficKeyJudge } from './traffic-key-judge.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProviderKeyEntity, ProviderKeyPolicyEntity]), ProvidersModule, RateLimitModule],
   controllers: [ProviderKeysController],
-  providers: [ProviderKeysService, RequestKeyBudget, MasterKeyCheck, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
-  exports: [ProviderKeysService, RequestKeyBudget],
+  providers: [ProviderKeysService, RequestKeyBudget, TrafficKeyJudge, MasterKeyCheck, ProviderKeyTester, { provide: PROVIDER_KEY_REPOSITORY, useClass: TypeOrmProviderKeyRepository }],
+  exports: [ProviderKeysService, RequestKeyBudget, TrafficKeyJudge],
 })
 export class ProviderKeyModule {}

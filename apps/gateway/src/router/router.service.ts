@@ -10,8 +10,9 @@ import { SecretMasker } from '../common/security/secret-masker.js';
 import { writeStreamError } from '../common/errors/write-stream-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLIENT_CLOSED_REQUEST, MetricsService, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
-import { healthFromUpstream, type HealthVerdict } from '../provider-keys/key-health.js';
+import type { HealthVerdict } from '../provider-keys/key-health.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+import { TrafficKeyJudge } from '../provider-keys/traffic-key-judge.js';
 import type { ProviderAdapter, UpstreamContext } from '../providers/provider-adapter.js';
 import { ThoughtSignatureStore } from '../providers/google/thought-signature-store.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
@@ -51,6 +52,7 @@ export class RouterService {
     private readonly upstream: UpstreamClient,
     private readonly credentials: CredentialResolver,
     private readonly providerKeys: ProviderKeysService,
+    private readonly keyJudge: TrafficKeyJudge,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly metrics: MetricsService,
@@ -264,8 +266,7 @@ export class RouterService {
     await this.credentials.reportUpstreamStatus(exchange.credential, error.status);
     const storedKey = exchange.credential.storedKey;
     if (!storedKey) return { error, verdict: null };
-    const verdict = healthFromUpstream(exchange.provider, error.status, body, headerText(response.headers['retry-after']), 'request');
-    if (verdict) this.providerKeys.reportTraffic(exchange.principal.userId, exchange.provider, storedKey, verdict, exchange.reply.request.id);
+    const verdict = await this.keyJudge.judge(exchange.principal.userId, exchange.provider, storedKey, error.status, body, headerText(response.headers['retry-after']), exchange.reply.request.id);
     return { error, verdict };
   }
 }

@@ -8,8 +8,8 @@ import { APP_LOGGER } from '../common/logging/logging.module.js';
 import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLIENT_CLOSED_REQUEST, MetricsService, type EndpointOutcome, type GatewayEndpoint } from '../metrics/metrics.service.js';
-import { healthFromUpstream } from '../provider-keys/key-health.js';
 import { ProviderKeysService } from '../provider-keys/provider-keys.service.js';
+import { TrafficKeyJudge } from '../provider-keys/traffic-key-judge.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import type { UpstreamContext, UpstreamRequest } from '../providers/provider-adapter.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
@@ -61,6 +61,7 @@ export class UpstreamRelayService {
     private readonly upstream: UpstreamClient,
     private readonly credentials: CredentialResolver,
     private readonly providerKeys: ProviderKeysService,
+    private readonly keyJudge: TrafficKeyJudge,
     private readonly metrics: MetricsService,
     private readonly masker: SecretMasker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -208,8 +209,7 @@ export class UpstreamRelayService {
     const { storedKey } = exchange.credential;
     if (storedKey) {
       const retryAfter = response.headers['retry-after'];
-      const verdict = healthFromUpstream(exchange.provider, error.status, body, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], 'request');
-      if (verdict) this.providerKeys.reportTraffic(exchange.principal.userId, exchange.provider, storedKey, verdict, exchange.reply.request.id);
+      await this.keyJudge.judge(exchange.principal.userId, exchange.provider, storedKey, error.status, body, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], exchange.reply.request.id);
     }
     return error;
   }
