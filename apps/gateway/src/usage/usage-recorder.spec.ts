@@ -62,6 +62,34 @@ describe(UsageRecorder.name, () => {
     expect(JSON.stringify(warn.mock.calls)).not.toContain('00000000-0000-4000-8000-000000000001');
   });
 
+  it('a busy gateway writes whole batches: what arrives during a write waits for the next flush, and a flush asked for meanwhile gets it', async () => {
+    const releases: Array<() => void> = [];
+    const { sut, query } = build(async () => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return [];
+    });
+    sut.record(record());
+    const first = sut.flush();
+    // Requests keep finishing while the statement runs: they are not written by this flush, one small batch after another.
+    for (let index = 0; index < 5; index += 1) sut.record(record());
+    releases.shift()!();
+    await first;
+    expect(query).toHaveBeenCalledTimes(1);
+
+    sut.record(record());
+    const second = sut.flush();
+    sut.record(record());
+    const third = sut.flush(); // asked for during the second write: it waits for it, then writes the rest
+    expect(sut.flush()).toBe(third); // one waiting flush at most
+    releases.shift()!();
+    await second;
+    await vi.waitFor(() => expect(query).toHaveBeenCalledTimes(3));
+    releases.shift()!();
+    await third;
+    const sizes = query.mock.calls.map((call) => (JSON.parse(call[1]![0] as string) as unknown[]).length);
+    expect(sizes).toEqual([1, 6, 1]);
+  });
+
   it('writes what is queued before the application shuts down', async () => {
     const { sut, query } = build(async () => []);
     sut.record(record());

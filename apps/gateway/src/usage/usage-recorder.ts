@@ -82,6 +82,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private flushTimer: NodeJS.Timeout | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private nextFlush: Promise<void> | undefined;
   private writing = false;
   private readonly costs = new UsageCostEstimator();
   private readonly hours = new BucketLabels(HOUR_MS);
@@ -115,11 +116,17 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Writes everything queued so far. Serialised: a slow flush never overlaps the next. */
   flush(): Promise<void> {
-    // A write under way takes everything queued before it ends: waiting for it is enough (and a stalled database
-    // does not pile up one more waiting flush per second).
-    if (this.writing) return this.flushing;
-    this.flushing = this.flushing.then(() => this.writeQueued());
-    return this.flushing;
+    if (!this.writing) {
+      this.flushing = this.writeQueued();
+      return this.flushing;
+    }
+    // A write under way holds only what was queued when it began: one more write after it takes the rest. Only one
+    // is ever waiting, so a stalled database does not pile up a waiting flush per second.
+    this.nextFlush ??= this.flushing.then(() => {
+      this.nextFlush = undefined;
+      return this.flush();
+    });
+    return this.nextFlush;
   }
 
   /** Deletes usage older than `USAGE_RETENTION_DAYS` (raw rows and whole rollup hours); returns how many raw rows. */
@@ -145,14 +152,23 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.flushTimer);
     clearInterval(this.retentionTimer);
-    await this.flush();
+    // Requests still finishing queue more while a write is under way; a failed batch is dropped, so this ends.
+    do await this.flush();
+    while (this.queue.length > 0);
   }
 
   private async writeQueued(): Promise<void> {
     this.writing = true;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, FLUSH_BATCH);
+      // What is queued now, and not what arrives meanwhile: that waits for the next second (or a full batch). Looping
+      // until the queue was empty kept a busy gateway writing one small batch after another — about 30 rows each at
+      // 2,000 req/s, 65 statements a second instead of 2 — and every statement pays the same fixed cost (the users'
+      // lock, two rollup upserts, the plan), which made the log's database work per request four times that of a
+      // full batch.
+      let remaining = this.queue.length;
+      while (remaining > 0) {
+        const batch = this.queue.splice(0, Math.min(FLUSH_BATCH, remaining));
+        remaining -= batch.length;
         try {
           await this.write(batch);
         } catch (error) {
