@@ -144,4 +144,30 @@ describe(LeasedRation.name, () => {
 
     expect(await Promise.all([first, second])).toEqual([{ allowed: true }, { allowed: true }]);
   });
+
+  it('refuses a waiting request as unavailable, after one claim, when the table does not answer, and admits again once it does', async () => {
+    // Refused as "you used your minute" before, which a user who had used nothing could not make sense of.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:10Z'));
+    const table = fakeTable();
+    const query = table.dataSource.query.bind(table.dataSource);
+    let down = true;
+    let claimsWhileDown = 0;
+    (table.dataSource as unknown as { query: typeof query }).query = async (sql: string, parameters?: unknown[]) => {
+      if (down) {
+        if (!sql.startsWith('DELETE')) claimsWhileDown += 1;
+        throw new Error('connection terminated');
+      }
+      return query(sql, parameters);
+    };
+    const sut = new LeasedRation(table.dataSource, silent, 100);
+
+    const refused = await sut.take('user-g');
+    down = false;
+    const admitted = await sut.take('user-g');
+
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 5, unavailable: true });
+    expect(claimsWhileDown).toBe(1);
+    expect(admitted).toEqual({ allowed: true });
+  });
 });

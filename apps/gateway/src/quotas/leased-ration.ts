@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { rationWindow, secondsUntilNextWindow, type RationCounter, type RationDecision } from './ration-window.js';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS, rationWindow, secondsUntilNextWindow, type RationCounter, type RationDecision } from './ration-window.js';
 
 /** How often leases are topped up in the background (≤ 1 s, §12). */
 export const LEASE_SYNC_INTERVAL_MS = 250;
@@ -46,6 +46,8 @@ export class LeasedRation implements RationCounter {
   private inFlight: Promise<void> | undefined;
   private nextClaim: Promise<void> | undefined;
   private lastCleanup = 0;
+  /** The last claim statement failed (the table did not answer): waiting requests are refused as `unavailable`. */
+  private claimFailed = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -78,6 +80,7 @@ export class LeasedRation implements RationCounter {
       } finally {
         lease.waiting -= 1;
       }
+      if (this.claimFailed && !this.takeToken(lease)) return { allowed: false, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS, unavailable: true };
     }
   }
 
@@ -164,9 +167,11 @@ export class LeasedRation implements RationCounter {
         [claims.map((claim) => claim.userId), claims.map((claim) => claim.window), claims.map((claim) => claim.want), this.limit],
       );
     } catch (error) {
-      this.logger.warn({ err: error }, 'server-key ration: claiming leases failed; waiting requests are refused until it works');
+      this.claimFailed = true;
+      this.logger.warn({ err: error }, 'server-key ration: claiming leases failed; waiting requests are refused (503) until it works');
       return;
     }
+    this.claimFailed = false;
     for (const row of rows) {
       const lease = this.leases.get(row.user_id);
       if (!lease || lease.window !== Number(row.window_minute)) continue;

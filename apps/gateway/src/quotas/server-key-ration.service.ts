@@ -55,8 +55,16 @@ export class ServerKeyRationService implements OnApplicationBootstrap, OnApplica
     if (this.limit === 0) return;
     const decision = await this.decide(userId);
     if (decision.allowed) return;
-    this.metrics.limitRejected('server_key_rpm');
     const label = PROVIDER_LABELS[provider];
+    if (decision.unavailable) {
+      throw new GatewayError(
+        'service_unavailable',
+        `This gateway cannot count requests on its ${label} server key right now (its database did not answer), so it does not use it. ` +
+          `Retry in ${decision.retryAfterSeconds} s, or add your own ${label} key at /settings/provider-keys: your own keys are not rationed.`,
+        { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+      );
+    }
+    this.metrics.limitRejected('server_key_rpm');
     throw new ServerKeyRationExceededError(
       'rate_limit_exceeded',
       `This gateway's ${label} server key allows ${this.limit} requests per minute per user (SERVER_KEY_RPM), and you have used them. ` +
