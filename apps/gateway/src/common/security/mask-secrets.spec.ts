@@ -31,4 +31,15 @@ describe(maskSecrets.name, () => {
   it('leaves ordinary text alone', () => {
     expect(maskSecrets('model not found: gpt-5-turbo')).toBe('model not found: gpt-5-turbo');
   });
+
+  it('masks each kind of credential alone in a text, whatever the case of the header or query name', () => {
+    // One per pattern, each the only secret in its text: the quick test that skips secret-free text must let every one through.
+    const samples = ['sk-SECRET123', 'rk-SECRET123', 'pk-SECRET123', 'AIzaSECRETSECRET12', 'ur_SECRET123', 'tinv_SECRET123', 'inv_SECRET123', 'eyJSECRET.eyJSECRET.SECRET', 'BEARER SECRETSECRET', 'https://x/y?KEY=SECRET'];
+    for (const sample of samples) expect(maskSecrets(`before ${sample} after`), sample).not.toMatch(/SECRET/);
+  });
+
+  it('leaves text with nothing credential-like exactly as it was', () => {
+    const text = 'request completed /v1/chat/completions?alt=sse monkey=1 skip-this disk_2';
+    expect(maskSecrets(text)).toBe(text);
+  });
 });

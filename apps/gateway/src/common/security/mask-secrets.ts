@@ -14,6 +14,13 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /([?&]key=)[^&\s"']+/gi,
 ];
 
+/**
+ * Text none of SECRET_PATTERNS can match lacks all of these (a superset: case folded, no word boundaries). Most
+ * text masked is a log line's message or URL with nothing in it; one test instead of seven replaces is the
+ * difference between ~0.3 and ~3 µs for every access-log line.
+ */
+const MAY_HOLD_SECRET = /(?:sk|pk|rk)-|aiza|ur_|inv_|eyj|bearer\s|[?&]key=/i;
+
 /** Below this length a key's last 4 characters are too much of it to show. */
 const MIN_LENGTH_TO_SHOW_LAST4 = 16;
 
@@ -32,6 +39,7 @@ export function maskSecrets(text: string, exactSecrets: readonly string[] = []):
   for (const secret of exactSecrets) {
     if (secret.length > 0 && masked.includes(secret)) masked = masked.split(secret).join(maskOf(secret));
   }
+  if (!MAY_HOLD_SECRET.test(masked)) return masked;
   for (const pattern of SECRET_PATTERNS) {
     masked = masked.replace(pattern, (match: string, prefix?: string) => {
       if (typeof prefix === 'string' && match.startsWith(prefix)) return `${prefix}****`;
