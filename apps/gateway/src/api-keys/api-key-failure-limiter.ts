@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { GatewayError } from '../common/errors/gateway-error.js';
+import { SITE_BUDGET_FACTOR, type clientNetworks } from '../auth/client-network.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 
 const WINDOW_MS = 60_000;
@@ -31,30 +32,41 @@ export class ApiKeyFailureLimiter {
   ) {}
 
   /**
-   * Counts one lookup from `network`, or throws the `429` once the network has used up its minute. Returns what gives
-   * the count back (the key was valid, or the lookup failed): only to the window it was taken from.
+   * Counts one lookup from the client's network (and its IPv6 /48, which gets SITE_BUDGET_FACTOR networks' worth), or
+   * throws the `429` once either has used up its minute. Returns what gives the count back (the key was valid, or the
+   * lookup failed): only to the windows it was taken from.
    */
-  admit(network: string): () => void {
+  admit(client: ReturnType<typeof clientNetworks>): () => void {
     if (this.limit === 0) return NOTHING_TO_REFUND;
     const now = this.now();
-    let entry = this.networks.get(network);
+    const network = this.entryOf(client.network, now);
+    const site = client.site === undefined ? undefined : this.entryOf(`site:${client.site}`, now);
+    if (network.failures >= this.limit) this.refuse(network, now);
+    if (site && site.failures >= this.limit * SITE_BUDGET_FACTOR) this.refuse(site, now);
+    network.failures += 1;
+    if (site) site.failures += 1;
+    return () => {
+      if (network.failures > 0) network.failures -= 1;
+      if (site && site.failures > 0) site.failures -= 1;
+    };
+  }
+
+  private entryOf(key: string, now: number): NetworkFailures {
+    let entry = this.networks.get(key);
     if (!entry || entry.resetAt <= now) {
       entry = { failures: 0, resetAt: now + WINDOW_MS };
-      this.networks.set(network, entry);
+      this.networks.set(key, entry);
     }
-    if (entry.failures >= this.limit) {
-      this.metrics.limitRejected('api_key_failures');
-      const retryAfterSeconds = Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
-      throw new GatewayError(
-        'rate_limit_exceeded',
-        `Too many invalid UniRoute API keys from your network: at most ${this.limit} per minute (API_KEY_FAILURES_PER_MINUTE). Retry in ${retryAfterSeconds} s.`,
-        { headers: { 'retry-after': String(retryAfterSeconds) } },
-      );
-    }
-    entry.failures += 1;
-    const counted = entry;
-    return () => {
-      if (counted.failures > 0) counted.failures -= 1;
-    };
+    return entry;
+  }
+
+  private refuse(entry: NetworkFailures, now: number): never {
+    this.metrics.limitRejected('api_key_failures');
+    const retryAfterSeconds = Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+    throw new GatewayError(
+      'rate_limit_exceeded',
+      `Too many invalid UniRoute API keys from your network: at most ${this.limit} per minute (API_KEY_FAILURES_PER_MINUTE). Retry in ${retryAfterSeconds} s.`,
+      { headers: { 'retry-after': String(retryAfterSeconds) } },
+    );
   }
 }

@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyView, CreatedApiKey, UserRole } from '@uniroute/shared';
 import { LRUCache } from 'lru-cache';
 import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
-import { clientNetwork } from '../auth/client-network.js';
+import { clientNetworks } from '../auth/client-network.js';
 import type { Principal } from '../auth/principal.js';
 import { CacheInvalidationService } from '../cache-invalidation/cache-invalidation.service.js';
 import { VersionedCache } from '../cache-invalidation/versioned-cache.js';
@@ -192,7 +192,7 @@ export class ApiKeysService {
   private async lookUp(keyHash: string, clientIp: string): Promise<Principal | undefined> {
     // Not counted: a key read valid before (its cache entry expired: no sprayer guesses it), and a request joining a
     // lookup under way (it costs no query). Counted before the query, so a burst sent at once cannot pass together.
-    const refund = this.seenValid.has(keyHash) || this.cache.isLoading(keyHash) ? undefined : this.failures.admit(clientNetwork(clientIp));
+    const refund = this.seenValid.has(keyHash) || this.cache.isLoading(keyHash) ? undefined : this.failures.admit(clientNetworks(clientIp));
     let principal: Principal | undefined;
     try {
       principal = await this.cache.getOrLoad(keyHash, () => this.loadPrincipal(keyHash));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientNetwork } from './client-network.js';
+import { clientNetwork, clientNetworks } from './client-network.js';
 
 describe(clientNetwork.name, () => {
   it('keeps an IPv4 address, also when it arrives IPv4-mapped', () => {
@@ -22,5 +22,14 @@ describe(clientNetwork.name, () => {
     expect(forged).toMatch(/^digest:[0-9a-f]{32}$/);
     expect(clientNetwork('x'.repeat(300))).toBe(forged);
     expect(clientNetwork('y'.repeat(300))).not.toBe(forged);
+  });
+
+  it('names the IPv6 /48 too, the same for all of its /64s; none for IPv4 or what is not an address', () => {
+    expect(clientNetworks('2001:db8:1:2::1')).toEqual({ network: '2001:db8:1:2::/64', site: '2001:db8:1::/48' });
+    expect(clientNetworks('2001:db8:1:ffff::9').site).toBe('2001:db8:1::/48');
+    expect(clientNetworks('2001:db8:2:2::1').site).not.toBe('2001:db8:1::/48');
+    expect(clientNetworks('203.0.113.7')).toEqual({ network: '203.0.113.7' });
+    expect(clientNetworks('::ffff:203.0.113.7')).toEqual({ network: '203.0.113.7' });
+    expect(clientNetworks('unknown')).toEqual({ network: 'unknown' });
   });
 });

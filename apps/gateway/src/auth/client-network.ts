@@ -17,12 +17,24 @@ const MAX_ADDRESS_LENGTH = 45;
  * without limit — the wrong ones answered 400, the right one 200.
  */
 export function clientNetwork(ip: string): string {
+  return clientNetworks(ip).network;
+}
+
+/**
+ * How many /64s' budgets an IPv6 /48 gets together. A /48 is what a site, or a cheap cloud account, is given
+ * (RFC 6177): 65,536 /64s, each with its own budget were the /64 the only count. Sixteen keeps a site's many
+ * users apart from one another and a /48 held by one script within sixteen clients' worth.
+ */
+export const SITE_BUDGET_FACTOR = 16;
+
+/** The /64 a per-client limit counts (see `clientNetwork`) and, for IPv6, the /48 it belongs to, counted as well. */
+export function clientNetworks(ip: string): { network: string; site?: string } {
   if (!ipaddr.isValid(ip)) {
-    return ip.length <= MAX_ADDRESS_LENGTH ? ip : `digest:${createHash('sha256').update(ip).digest('hex').slice(0, 32)}`;
+    return { network: ip.length <= MAX_ADDRESS_LENGTH ? ip : `digest:${createHash('sha256').update(ip).digest('hex').slice(0, 32)}` };
   }
   let address = ipaddr.parse(ip);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
-  if (address.kind() === 'ipv4') return address.toString();
+  if (address.kind() === 'ipv4') return { network: address.toString() };
   const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
-  return `${parts.join(':')}::/64`;
+  return { network: `${parts.join(':')}::/64`, site: `${parts.slice(0, 3).join(':')}::/48` };
 }
