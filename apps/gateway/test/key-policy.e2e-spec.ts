@@ -61,6 +61,24 @@ async function setHealth(harness: Harness, userId: string, provider: string, hea
   ]);
 }
 
+/**
+ * A team with the stored key for `provider` (added by its owner) and a second user who accepted an invitation
+ * as a member; each of the two holds a team API key.
+ */
+async function teamWithMember(harness: Harness, name: string, provider: keyof typeof USER_KEYS) {
+  const owner = await registerUser(harness.client);
+  const member = await registerUser(harness.client);
+  const team = await harness.client.post('/admin/teams', { name }, owner.token);
+  expect(team.status).toBe(201);
+  const teamId: string = team.body.id;
+  expect((await harness.client.post(`/admin/teams/${teamId}/provider-keys`, { provider, apiKey: USER_KEYS[provider] }, owner.token)).status).toBe(201);
+  const invitation = await harness.client.post(`/admin/teams/${teamId}/invitations`, { email: member.email, role: 'member' }, owner.token);
+  expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, undefined, member.token)).status).toBe(200);
+  const teamApiKey = async (user: { token: string }) => (await harness.client.post('/admin/api-keys', { name: 'team', teamId }, user.token)).body.key as string;
+  const [memberKey, ownerKey] = [await teamApiKey(member), await teamApiKey(owner)];
+  return { teamId, owner, memberKey, ownerKey };
+}
+
 for (const serverKeys of [true, false]) {
   describe(`§8 policy × health, server keys ${serverKeys ? 'on' : 'off'} (${DATABASE_KIND})`, () => {
     let harness: Harness;
@@ -243,15 +261,7 @@ describe(`§8 key health from live traffic and tests (${DATABASE_KIND})`, () => 
   // team's key out of credit — skipped for the whole team until an admin replaced or tested it, with the team's
   // traffic moved onto the operator's server key meanwhile.
   it("a team member's request field named like a billing error does not take the team's key out of service", async () => {
-    const owner = await registerUser(harness.client);
-    const member = await registerUser(harness.client);
-    const team = await harness.client.post('/admin/teams', { name: 'billing echo' }, owner.token);
-    expect(team.status).toBe(201);
-    expect((await harness.client.post(`/admin/teams/${team.body.id}/provider-keys`, { provider: 'openai', apiKey: USER_KEYS.openai }, owner.token)).status).toBe(201);
-    const invitation = await harness.client.post(`/admin/teams/${team.body.id}/invitations`, { email: member.email, role: 'member' }, owner.token);
-    expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, undefined, member.token)).status).toBe(200);
-    const teamApiKey = async (user: { token: string }) => (await harness.client.post('/admin/api-keys', { name: 'team', teamId: team.body.id }, user.token)).body.key as string;
-    const [memberKey, ownerKey] = [await teamApiKey(member), await teamApiKey(owner)];
+    const { teamId, owner, memberKey, ownerKey } = await teamWithMember(harness, 'billing echo', 'openai');
     const teamChat = (apiKey: string, extra: Record<string, unknown> = {}) =>
       fetch(`${harness.app.url}/v1/chat/completions`, {
         method: 'POST',
@@ -270,19 +280,12 @@ describe(`§8 key health from live traffic and tests (${DATABASE_KIND})`, () => 
     const next = await teamChat(ownerKey);
     expect(next.status).toBe(200);
     expect(next.headers.get('x-uniroute-key-source')).toBe('team');
-    const view = (await harness.client.get(`/admin/teams/${team.body.id}/provider-keys/openai`, owner.token)).body;
+    const view = (await harness.client.get(`/admin/teams/${teamId}/provider-keys/openai`, owner.token)).body;
     expect(view.health).not.toBe('quota_exhausted');
   });
 
   it("a 403 about the request, not the key (Gemini: a file it cannot reach), is the member's own error: the team's key stays in service", async () => {
-    const owner = await registerUser(harness.client);
-    const member = await registerUser(harness.client);
-    const team = await harness.client.post('/admin/teams', { name: 'file probe' }, owner.token);
-    expect((await harness.client.post(`/admin/teams/${team.body.id}/provider-keys`, { provider: 'google', apiKey: USER_KEYS.google }, owner.token)).status).toBe(201);
-    const invitation = await harness.client.post(`/admin/teams/${team.body.id}/invitations`, { email: member.email, role: 'member' }, owner.token);
-    expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, undefined, member.token)).status).toBe(200);
-    const teamApiKey = async (user: { token: string }) => (await harness.client.post('/admin/api-keys', { name: 'team', teamId: team.body.id }, user.token)).body.key as string;
-    const [memberKey, ownerKey] = [await teamApiKey(member), await teamApiKey(owner)];
+    const { teamId, owner, memberKey, ownerKey } = await teamWithMember(harness, 'file probe', 'google');
     const fileMissing = {
       error: { code: 403, message: 'You do not have permission to access the File abc123 or it may not exist.', status: 'PERMISSION_DENIED' },
     };
@@ -316,7 +319,7 @@ describe(`§8 key health from live traffic and tests (${DATABASE_KIND})`, () => 
     const next = await teamChat(ownerKey);
     expect(next.status).toBe(200);
     expect(next.headers.get('x-uniroute-key-source')).toBe('team');
-    const view = (await harness.client.get(`/admin/teams/${team.body.id}/provider-keys/google`, owner.token)).body;
+    const view = (await harness.client.get(`/admin/teams/${teamId}/provider-keys/google`, owner.token)).body;
     expect(view.health).not.toBe('rejected');
   });
 

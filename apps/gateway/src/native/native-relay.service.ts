@@ -12,6 +12,7 @@ import { TrafficKeyJudge } from '../provider-keys/traffic-key-judge.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { upstreamHeader } from '../providers/upstream-header.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from '../router/credential-resolver.js';
 import { gatewayRequestOptions } from '../router/gateway-request-options.js';
 import { writeWithBackpressure } from '../router/sse.js';
@@ -224,8 +225,7 @@ export class NativeRelayService {
   private async judgeStoredKey(principal: Principal, api: NativeApi, credential: ResolvedCredential, response: UpstreamResponse, text: string, requestId: string): Promise<HealthVerdict | null> {
     if (!credential.storedKey) return null;
     const { status } = PROVIDER_ADAPTERS[api.provider].toGatewayError(response.statusCode, text, { keySource: credential.keySource });
-    const retryAfter = response.headers['retry-after'];
-    return this.keyJudge.judge(principal.userId, api.provider, credential.storedKey, status, text, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], requestId);
+    return this.keyJudge.judge(principal.userId, api.provider, credential.storedKey, status, text, upstreamHeader(response.headers, 'retry-after'), requestId);
   }
 }
 

@@ -5,6 +5,7 @@ import { SecretMasker } from '../common/security/secret-masker.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { upstreamHeader } from '../providers/upstream-header.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { healthFromUpstream, type HealthVerdict } from './key-health.js';
 
@@ -50,8 +51,7 @@ export class ProviderKeyTester {
         return { result, verdict: { health: 'ok', reason: null, until: null } };
       }
       const error = adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
-      const retryAfter = response.headers['retry-after'];
-      const verdict = healthFromUpstream(provider, error.status, body, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], 'test');
+      const verdict = healthFromUpstream(provider, error.status, body, upstreamHeader(response.headers, 'retry-after'), 'test');
       return { result: { ok: false, provider, latencyMs: latency(), status: response.statusCode, message: this.masker.mask(error.message, apiKey) }, verdict };
     } catch (error) {
       const message = signal.aborted

@@ -2,6 +2,7 @@ import { PROVIDER_LABELS, type ErrorCode, type KeySource, type ProviderId } from
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { maskSecrets } from '../common/security/mask-secrets.js';
 import type { UpstreamErrorContext } from './provider-adapter.js';
+import { upstreamHeader } from './upstream-header.js';
 
 /** Upstream messages are passed on, but a provider that echoes a whole request back should not flood the client. */
 const MAX_UPSTREAM_MESSAGE_LENGTH = 1_000;
@@ -138,8 +139,7 @@ function retryHeaders(
 ): Record<string, string> | undefined {
   const picked: Record<string, string> = {};
   for (const name of RETRY_HEADER_NAMES) {
-    const value = headers?.[name];
-    const first = typeof value === 'string' ? value : value?.[0];
+    const first = upstreamHeader(headers, name);
     if (first) picked[name] = first;
   }
   if (!picked['retry-after'] && retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds)) {

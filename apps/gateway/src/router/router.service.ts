@@ -20,6 +20,7 @@ import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { ClientDisconnect } from '../providers/client-disconnect.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { upstreamHeader } from '../providers/upstream-header.js';
 import { parseChatRequest } from './chat-request.schema.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
@@ -266,13 +267,9 @@ export class RouterService {
     await this.credentials.reportUpstreamStatus(exchange.credential, error.status);
     const storedKey = exchange.credential.storedKey;
     if (!storedKey) return { error, verdict: null };
-    const verdict = await this.keyJudge.judge(exchange.principal.userId, exchange.provider, storedKey, error.status, body, headerText(response.headers['retry-after']), exchange.reply.request.id);
+    const verdict = await this.keyJudge.judge(exchange.principal.userId, exchange.provider, storedKey, error.status, body, upstreamHeader(response.headers, 'retry-after'), exchange.reply.request.id);
     return { error, verdict };
   }
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : value?.[0];
 }
 
 /**

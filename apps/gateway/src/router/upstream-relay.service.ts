@@ -15,6 +15,7 @@ import type { UpstreamContext, UpstreamRequest } from '../providers/provider-ada
 import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { upstreamHeader } from '../providers/upstream-header.js';
 import { unreadableUpstreamError } from '../providers/upstream-error.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
@@ -208,8 +209,7 @@ export class UpstreamRelayService {
     await this.credentials.reportUpstreamStatus(exchange.credential, error.status);
     const { storedKey } = exchange.credential;
     if (storedKey) {
-      const retryAfter = response.headers['retry-after'];
-      await this.keyJudge.judge(exchange.principal.userId, exchange.provider, storedKey, error.status, body, typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], exchange.reply.request.id);
+      await this.keyJudge.judge(exchange.principal.userId, exchange.provider, storedKey, error.status, body, upstreamHeader(response.headers, 'retry-after'), exchange.reply.request.id);
     }
     return error;
   }
