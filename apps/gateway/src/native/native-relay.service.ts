@@ -15,7 +15,7 @@ import { ClientAbortedError, UpstreamClient, type UpstreamResponse } from '../pr
 import { upstreamHeader } from '../providers/upstream-header.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from '../router/credential-resolver.js';
 import { gatewayRequestOptions } from '../router/gateway-request-options.js';
-import { writeWithBackpressure } from '../router/sse.js';
+import { startStream, writeWithBackpressure } from '../router/sse.js';
 import { forwardedQuery, type NativeApi } from './native-api.js';
 import { rawBodyOf } from './raw-body.js';
 import { MetricsService, CLIENT_CLOSED_REQUEST, NOT_ROUTED, type ChatCompletionOutcome } from '../metrics/metrics.service.js';
@@ -170,8 +170,7 @@ export class NativeRelayService {
     const scanner = metered ? new StreamUsageScanner(isEventStream(response)) : null;
     if (metered && scanner) metered.tokens = scanner.usage;
     reply.hijack();
-    raw.writeHead(response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
-    raw.flushHeaders();
+    const stopHeadersWait = startStream(raw, response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
     try {
       await this.relayChunks(response, raw, credential, scanner, metered);
       if (!raw.writableEnded) raw.end();
@@ -190,6 +189,8 @@ export class NativeRelayService {
         metered.errorType = gatewayError.code;
       }
       if (!raw.writableEnded && !raw.destroyed) raw.end(api.streamErrorEvent(gatewayError));
+    } finally {
+      stopHeadersWait();
     }
   }
 

@@ -24,7 +24,7 @@ import { upstreamHeader } from '../providers/upstream-header.js';
 import { parseChatRequest } from './chat-request.schema.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
-import { DONE_EVENT, SSE_HEADERS, toSseEvents, writeWithBackpressure } from './sse.js';
+import { DONE_EVENT, SSE_HEADERS, startStream, toSseEvents, writeWithBackpressure } from './sse.js';
 import { InjectedUsageChunkFilter, StreamUsageScanner, emptyUsage, mergeUsageFrom, usageFromJsonBytes } from '../usage/token-usage.js';
 import { usageErrorType } from '../usage/usage-outcome.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
@@ -174,8 +174,7 @@ export class RouterService {
     const { reply, adapter, provider } = exchange;
     const raw = reply.raw;
     reply.hijack();
-    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
-    raw.flushHeaders();
+    const stopHeadersWait = startStream(raw, 200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     this.metrics.streamStarted();
     const scanner = new StreamUsageScanner(true);
     exchange.outcome.tokens = scanner.usage;
@@ -211,6 +210,7 @@ export class RouterService {
         raw.destroy();
       }
     } finally {
+      stopHeadersWait();
       scanner.finish();
       this.metrics.streamEnded();
     }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /** Headers for an OpenAI-style event stream; `x-accel-buffering` stops nginx-style proxies from holding chunks. */
 export const SSE_HEADERS = {
@@ -9,6 +9,25 @@ export const SSE_HEADERS = {
 } as const;
 
 export const DONE_EVENT = 'data: [DONE]\n\n';
+
+/** How long a stream's status and headers wait for its first bytes, to go out with them in one write. */
+export const HEADERS_WAIT_FOR_FIRST_BYTES_MS = 20;
+
+/**
+ * Starts a streamed response. The status and headers go out with the first bytes, in one write: flushed on their
+ * own they cost each stream one more syscall on the event loop (counted with strace: 4 socket writes per relayed
+ * stream against 2 for a JSON answer). A stream whose first bytes are slow (a model thinking) gets them alone after
+ * HEADERS_WAIT_FOR_FIRST_BYTES_MS, so a client, or a proxy with an idle timeout, still learns at once that it is
+ * accepted. Returns what stops that wait; call it when the stream is over.
+ */
+export function startStream(response: ServerResponse, status: number, headers: OutgoingHttpHeaders): () => void {
+  response.writeHead(status, headers);
+  // `headersSent` is true from writeHead on, whether or not they went out; flushing headers already sent writes nothing.
+  const flush = setTimeout(() => {
+    if (!response.destroyed && !response.writableEnded) response.flushHeaders();
+  }, HEADERS_WAIT_FOR_FIRST_BYTES_MS);
+  return () => clearTimeout(flush);
+}
 
 /** Writes `chunk`, waiting for `drain` when the client reads slower than the upstream talks. */
 export async function writeWithBackpressure(response: ServerResponse, chunk: string | Uint8Array): Promise<void> {

@@ -19,7 +19,7 @@ import { upstreamHeader } from '../providers/upstream-header.js';
 import { unreadableUpstreamError } from '../providers/upstream-error.js';
 import { CredentialResolver, credentialHeaders, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
-import { SSE_HEADERS, writeWithBackpressure } from './sse.js';
+import { SSE_HEADERS, startStream, writeWithBackpressure } from './sse.js';
 import { StreamUsageScanner, usageFromJsonBytes } from '../usage/token-usage.js';
 import { usageErrorType } from '../usage/usage-outcome.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
@@ -164,8 +164,7 @@ export class UpstreamRelayService {
     const raw = reply.raw;
     outcome.stream = true;
     reply.hijack();
-    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
-    raw.flushHeaders();
+    const stopHeadersWait = startStream(raw, 200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     this.metrics.streamStarted();
     let events = 0;
     let endedWithNewline = false;
@@ -197,6 +196,7 @@ export class UpstreamRelayService {
       outcome.errorType = failure.code;
       if (!raw.writableEnded && !raw.destroyed) raw.end(streamErrorEvent(failure, events));
     } finally {
+      stopHeadersWait();
       scanner?.finish();
       this.metrics.streamEnded();
     }

@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStream } from './sse.js';
+
+/** A server whose one handler is `handle`, and a request to it that resolves with the response head. */
+async function serve(handle: (response: ServerResponse) => void): Promise<{ head: Promise<IncomingMessage>; server: http.Server }> {
+  const server = http.createServer((_request, response) => handle(response));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const head = new Promise<IncomingMessage>((resolve, reject) => http.get({ port, host: '127.0.0.1', agent: false }, resolve).on('error', reject));
+  return { head, server };
+}
+
+describe(startStream.name, () => {
+  let server: http.Server | undefined;
+  let pending: ServerResponse | undefined;
+  afterEach(async () => {
+    pending?.end();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('sends the status and headers on their own when the first bytes are slow, so the client knows the stream is accepted', async () => {
+    const started = await serve((response) => {
+      pending = response;
+      startStream(response, 200, { 'content-type': 'text/event-stream' }); // and no bytes yet
+    });
+    server = started.server;
+
+    const head = await Promise.race([started.head, new Promise<undefined>((resolve) => setTimeout(resolve, 2_000))]);
+
+    expect(head?.statusCode).toBe(200);
+    expect(head?.headers['content-type']).toBe('text/event-stream');
+  });
+
+  it('sends them with the first bytes when those come at once, and the stop function cancels the later flush', async () => {
+    const started = await serve((response) => {
+      const stop = startStream(response, 201, { 'content-type': 'text/event-stream' });
+      response.write('data: 1\n\n');
+      stop();
+      response.end();
+    });
+    server = started.server;
+
+    const head = await started.head;
+    let body = '';
+    for await (const chunk of head) body += String(chunk);
+
+    expect(head.statusCode).toBe(201);
+    expect(body).toBe('data: 1\n\n');
+  });
+});
