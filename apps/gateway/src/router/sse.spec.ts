@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startStream } from './sse.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startStream, writeWithBackpressure } from './sse.js';
 
 /** A server whose one handler is `handle`, and a request to it that resolves with the response head. */
 async function serve(handle: (response: ServerResponse) => void): Promise<{ head: Promise<IncomingMessage>; server: http.Server }> {
@@ -51,5 +51,36 @@ describe(startStream.name, () => {
 
     expect(head.statusCode).toBe(201);
     expect(body).toBe('data: 1\n\n');
+  });
+
+  it('writes the head, the chunks and the end that come in one turn of the event loop in one socket write', async () => {
+    let socketWrites = 0;
+    const started = await serve((response) => {
+      const socket = response.socket as unknown as { _write: () => void; _writev: () => void };
+      const count = () => (socketWrites += 1);
+      vi.spyOn(socket, '_write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+        count();
+        return (Object.getPrototypeOf(socket) as { _write: (...a: unknown[]) => void })._write.apply(this, args);
+      });
+      vi.spyOn(socket, '_writev').mockImplementation(function (this: unknown, ...args: unknown[]) {
+        count();
+        return (Object.getPrototypeOf(socket) as { _writev: (...a: unknown[]) => void })._writev.apply(this, args);
+      });
+      const stop = startStream(response, 200, { 'content-type': 'text/event-stream' });
+      void (async () => {
+        await writeWithBackpressure(response, 'data: 1\n\n');
+        await writeWithBackpressure(response, Buffer.from('data: 2\n\n'));
+        stop();
+        response.end();
+      })();
+    });
+    server = started.server;
+
+    const head = await started.head;
+    let body = '';
+    for await (const chunk of head) body += String(chunk);
+
+    expect(body).toBe('data: 1\n\ndata: 2\n\n');
+    expect(socketWrites).toBe(1);
   });
 });

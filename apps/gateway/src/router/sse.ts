@@ -29,8 +29,16 @@ export function startStream(response: ServerResponse, status: number, headers: O
   return () => clearTimeout(flush);
 }
 
-/** Writes `chunk`, waiting for `drain` when the client reads slower than the upstream talks. */
+/**
+ * Writes `chunk`, waiting for `drain` when the client reads slower than the upstream talks. The socket is corked until
+ * the end of this turn of the event loop: chunks, and the stream's end, that arrive in one read go out in one write
+ * (`end()` uncorks fully). Node's own cork lasts only to the next tick, before the upstream's end is seen, so a stream
+ * answered in one read cost a write for its bytes and another for its end. A chunk waits at most for the rest of the
+ * loop turn it arrived in.
+ */
 export async function writeWithBackpressure(response: ServerResponse, chunk: string | Uint8Array): Promise<void> {
+  response.cork();
+  setImmediate(uncork, response);
   if (response.write(chunk)) return;
   await new Promise<void>((resolve) => {
     const done = () => {
@@ -41,6 +49,10 @@ export async function writeWithBackpressure(response: ServerResponse, chunk: str
     response.on('drain', done);
     response.on('close', done);
   });
+}
+
+function uncork(response: ServerResponse): void {
+  response.uncork();
 }
 
 /** One `data:` event per serialised chunk, in one write. */
