@@ -203,10 +203,10 @@ async function main() {
   if (totalErrors > 0) process.exitCode = 1;
 }
 
-const MODE_ARGUMENTS = { '--peer': 'portkey.mjs', '--slow-streams': 'slow-streams.mjs', '--scaling': 'scaling.mjs', '--profile': 'profile.mjs' };
+const MODE_ARGUMENTS = { '--peer': 'portkey.mjs', '--slow-streams': 'slow-streams.mjs', '--scaling': 'scaling.mjs', '--profile': 'profile.mjs', '--ab': 'ab.mjs' };
 const benchMode = process.argv.slice(2).find((argument) => argument in MODE_ARGUMENTS);
 if (benchMode) {
-  // `pnpm bench --peer portkey`, `--slow-streams`, `--scaling`: the other benches, each its own script.
+  // `pnpm bench --peer portkey`, `--slow-streams`, `--scaling`, `--profile`, `--ab <build>`: the other benches, each its own script.
   await import(`./bench/${MODE_ARGUMENTS[benchMode]}`);
 } else {
   await main().catch((error) => {
