@@ -65,4 +65,14 @@ describe(ApiKeyFailureLimiter.name, () => {
     refunds[0]!();
     expect(() => sut.admit({ network: '2001:db8:5:ff::/64', site })).not.toThrow();
   });
+
+  it('stores nothing for a lookup its /48 refuses, so a spray of fresh /64s cannot push other networks out', () => {
+    const { sut } = setup(1);
+    const site = '2001:db8:7::/48';
+    for (let lookup = 0; lookup < 16; lookup += 1) sut.admit({ network: `2001:db8:7:${lookup}::/64`, site });
+    const counted = (sut as unknown as { networks: { size: number } }).networks.size;
+    for (let lookup = 16; lookup < 1_000; lookup += 1) expect(() => sut.admit({ network: `2001:db8:7:${lookup}::/64`, site })).toThrow(/per minute from your IPv6 \/48/);
+
+    expect((sut as unknown as { networks: { size: number } }).networks.size).toBe(counted);
+  });
 });

@@ -23,6 +23,8 @@ interface NetworkFailures {
  */
 export class ApiKeyFailureLimiter {
   private readonly networks = new LRUCache<string, NetworkFailures>({ max: MAX_NETWORKS });
+  /** IPv6 /48s, apart from the /64s: a spray of fresh /64s cannot evict a site's count. */
+  private readonly sites = new LRUCache<string, NetworkFailures>({ max: MAX_NETWORKS });
 
   /** `limit` 0: no limit. */
   constructor(
@@ -39,10 +41,12 @@ export class ApiKeyFailureLimiter {
   admit(client: ReturnType<typeof clientNetworks>): () => void {
     if (this.limit === 0) return NOTHING_TO_REFUND;
     const now = this.now();
-    const network = this.entryOf(client.network, now);
-    const site = client.site === undefined ? undefined : this.entryOf(`site:${client.site}`, now);
-    if (network.failures >= this.limit) this.refuse(network, now);
-    if (site && site.failures >= this.limit * SITE_BUDGET_FACTOR) this.refuse(site, now);
+    // The site first, and nothing stored for a refused lookup: refused requests are free to send, and were each to
+    // store its /64, one /48 could churn the table until another site's count was evicted and began again.
+    const site = client.site === undefined ? undefined : this.current(this.sites, client.site, now);
+    if (site && site.failures >= this.limit * SITE_BUDGET_FACTOR) this.refuse(site, now, `${this.limit * SITE_BUDGET_FACTOR} per minute from your IPv6 /48`);
+    const network = this.current(this.networks, client.network, now);
+    if (network.failures >= this.limit) this.refuse(network, now, `${this.limit} per minute`);
     network.failures += 1;
     if (site) site.failures += 1;
     return () => {
@@ -51,21 +55,22 @@ export class ApiKeyFailureLimiter {
     };
   }
 
-  private entryOf(key: string, now: number): NetworkFailures {
-    let entry = this.networks.get(key);
+  /** The count of `key` in its current window, started (and stored) when there is none. */
+  private current(store: LRUCache<string, NetworkFailures>, key: string, now: number): NetworkFailures {
+    let entry = store.get(key);
     if (!entry || entry.resetAt <= now) {
       entry = { failures: 0, resetAt: now + WINDOW_MS };
-      this.networks.set(key, entry);
+      store.set(key, entry);
     }
     return entry;
   }
 
-  private refuse(entry: NetworkFailures, now: number): never {
+  private refuse(entry: NetworkFailures, now: number, allowance: string): never {
     this.metrics.limitRejected('api_key_failures');
     const retryAfterSeconds = Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
     throw new GatewayError(
       'rate_limit_exceeded',
-      `Too many invalid UniRoute API keys from your network: at most ${this.limit} per minute (API_KEY_FAILURES_PER_MINUTE). Retry in ${retryAfterSeconds} s.`,
+      `Too many invalid UniRoute API keys from your network: at most ${allowance} (API_KEY_FAILURES_PER_MINUTE). Retry in ${retryAfterSeconds} s.`,
       { headers: { 'retry-after': String(retryAfterSeconds) } },
     );
   }

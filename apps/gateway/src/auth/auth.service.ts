@@ -11,7 +11,7 @@ import { InvitationsService } from '../invitations/invitations.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { SITE_BUDGET_FACTOR, clientNetworks } from './client-network.js';
+import { clientNetwork } from './client-network.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { Principal } from './principal.js';
 import { SessionsService } from './sessions.service.js';
@@ -38,8 +38,6 @@ const SUCCESSES_PER_WINDOW = 30;
 interface LoginBuckets {
   /** Failures from this client network, on any account. */
   readonly ip: string;
-  /** Failures from the IPv6 /48 of this client network, on any account (none for IPv4). */
-  readonly site?: string;
   /** Failures on this account from this client network. */
   readonly accountFromIp: string;
   /** Failures on this account from every client. */
@@ -69,13 +67,8 @@ export class AuthService {
    */
   async register(request: RegisterRequest, clientIp: string): Promise<AuthResponse> {
     const { maxPerIp, windowSeconds } = this.config.registration;
-    const { network, site } = clientNetworks(clientIp);
-    const decision = await this.rateLimits.hit(`register:ip:${network}`, maxPerIp, windowSeconds);
+    const decision = await this.rateLimits.hit(`register:ip:${clientNetwork(clientIp)}`, maxPerIp, windowSeconds);
     if (!decision.allowed) throw this.tooMany('registrations', decision.retryAfterSeconds);
-    if (site) {
-      const fromSite = await this.rateLimits.hit(`register:site:${site}`, maxPerIp * SITE_BUDGET_FACTOR, windowSeconds);
-      if (!fromSite.allowed) throw this.tooMany('registrations', fromSite.retryAfterSeconds);
-    }
 
     const attempt = { email: request.email.toLowerCase(), invitation: request.invitation };
     await this.invitations.precheck(attempt);
@@ -140,11 +133,13 @@ export class AuthService {
   }
 
   private loginBuckets(email: string, clientIp: string): LoginBuckets {
-    const { network, site } = clientNetworks(clientIp);
+    // Per /64, not also per /48: a /48 holds the /56s and /60s of hundreds of households, and a budget shared by them
+    // is one any of them could use up, refusing its neighbours' correct passwords. Each account's own limit still
+    // holds whatever the number of networks (ACCOUNT_WIDE_ATTEMPTS_FACTOR).
+    const network = clientNetwork(clientIp);
     const account = createHash('sha256').update(email.toLowerCase()).digest('hex');
     return {
       ip: `login:ip:${network}`,
-      ...(site ? { site: `login:site:${site}` } : {}),
       accountFromIp: `login:account-ip:${account}:${network}`,
       account: `login:account:${account}`,
       successes: `login:success:${account}`,
@@ -155,10 +150,6 @@ export class AuthService {
     const { maxAttempts } = this.config.login;
     const ip = await this.rateLimits.check(buckets.ip, maxAttempts * IP_ATTEMPTS_FACTOR);
     if (!ip.allowed) throw this.tooMany('login attempts', ip.retryAfterSeconds);
-    if (buckets.site) {
-      const site = await this.rateLimits.check(buckets.site, maxAttempts * IP_ATTEMPTS_FACTOR * SITE_BUDGET_FACTOR);
-      if (!site.allowed) throw this.tooMany('login attempts', site.retryAfterSeconds);
-    }
     const accountFromIp = await this.rateLimits.check(buckets.accountFromIp, maxAttempts);
     if (!accountFromIp.allowed) throw this.tooMany('login attempts', accountFromIp.retryAfterSeconds);
     const account = await this.rateLimits.check(buckets.account, maxAttempts * ACCOUNT_WIDE_ATTEMPTS_FACTOR);
@@ -177,7 +168,6 @@ export class AuthService {
   private async countFailure(buckets: LoginBuckets): Promise<void> {
     const { maxAttempts, windowSeconds } = this.config.login;
     await this.rateLimits.hit(buckets.ip, maxAttempts * IP_ATTEMPTS_FACTOR, windowSeconds);
-    if (buckets.site) await this.rateLimits.hit(buckets.site, maxAttempts * IP_ATTEMPTS_FACTOR * SITE_BUDGET_FACTOR, windowSeconds);
     await this.rateLimits.hit(buckets.accountFromIp, maxAttempts, windowSeconds);
     await this.rateLimits.hit(buckets.account, maxAttempts * ACCOUNT_WIDE_ATTEMPTS_FACTOR, windowSeconds);
   }

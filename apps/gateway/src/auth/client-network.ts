@@ -21,9 +21,10 @@ export function clientNetwork(ip: string): string {
 }
 
 /**
- * How many /64s' budgets an IPv6 /48 gets together. A /48 is what a site, or a cheap cloud account, is given
- * (RFC 6177): 65,536 /64s, each with its own budget were the /64 the only count. Sixteen keeps a site's many
- * users apart from one another and a /48 held by one script within sixteen clients' worth.
+ * How many /64s' budgets an IPv6 /48 gets together, where a limit counts sites too (failed API-key lookups). A /48 is
+ * what a site, or a cheap cloud account, is given (RFC 6177): 65,536 /64s, each with its own budget were the /64 the
+ * only count. Only limits that refuse nobody with valid credentials count sites: a /48 also holds the /56s of hundreds
+ * of households, and a login budget shared by them is one any of them could use up for its neighbours.
  */
 export const SITE_BUDGET_FACTOR = 16;
 

@@ -53,8 +53,8 @@ const PROVIDER_LABELS = [...PROVIDER_IDS, NOT_ROUTED] as const;
 const CACHE_NAMES: readonly CacheName[] = ['api_key', 'provider_credential'];
 
 /** Why an abuse limit refused a request (a label value: never a user id). */
-export type LimitReason = 'server_key_rpm' | 'max_inflight' | 'provider_key_tests' | 'overloaded' | 'api_key_failures';
-const LIMIT_REASONS: readonly LimitReason[] = ['server_key_rpm', 'max_inflight', 'provider_key_tests', 'overloaded', 'api_key_failures'];
+export type LimitReason = 'server_key_rpm' | 'server_key_rpm_unavailable' | 'max_inflight' | 'provider_key_tests' | 'overloaded' | 'api_key_failures';
+const LIMIT_REASONS: readonly LimitReason[] = ['server_key_rpm', 'server_key_rpm_unavailable', 'max_inflight', 'provider_key_tests', 'overloaded', 'api_key_failures'];
 
 /** Why a usage record never reached the database: the queue was full (a stalled database), or its batch failed. */
 export type UsageDropReason = 'queue_full' | 'write_failed';
@@ -96,7 +96,7 @@ export class MetricsService {
     api_key: { hit: 0, miss: 0 },
     provider_credential: { hit: 0, miss: 0 },
   };
-  private readonly limitRejections: Record<LimitReason, number> = { server_key_rpm: 0, max_inflight: 0, provider_key_tests: 0, overloaded: 0, api_key_failures: 0 };
+  private readonly limitRejections: Record<LimitReason, number> = { server_key_rpm: 0, server_key_rpm_unavailable: 0, max_inflight: 0, provider_key_tests: 0, overloaded: 0, api_key_failures: 0 };
   private inflightSource: () => number = () => 0;
   private usageQueueSource: () => number = () => 0;
   private readonly usageDrops: Record<UsageDropReason, number> = { queue_full: 0, write_failed: 0 };

@@ -147,7 +147,8 @@ export class LeasedRation implements RationCounter {
       if (want > 0) claims.push({ userId, window, want: Math.min(want, this.limit) });
       else if (waiting === 0 && lease.tokens === 0) this.leases.delete(userId);
     }
-    if (claims.length > 0) await this.claim(claims);
+    // In one order on every replica: two replicas upserting the same users' rows in opposite orders can deadlock.
+    if (claims.length > 0) await this.claim(claims.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)));
     // Not awaited: the waiters wake as soon as their tokens are granted. Were the round to wait for this round trip too,
     // the user's next request arriving meanwhile would take the token claimed for a waiter, which then found none.
     void this.cleanUp();

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../common/errors/gateway-error.js';
+import type { GatewayError } from '../common/errors/gateway-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ServerKeyRationExceededError, ServerKeyRationService } from './server-key-ration.service.js';
+import { ServerKeyRationExceededError, ServerKeyRationRefusal, ServerKeyRationService } from './server-key-ration.service.js';
 
 function serviceOver(query: (sql: string) => Promise<unknown>) {
   const config = { quotas: { serverKeyRpm: 10, redisUrl: undefined } } as unknown as AppConfig;
@@ -19,7 +19,7 @@ describe(ServerKeyRationService.name, () => {
 
     const refusal = await sut.admit('user-a', 'anthropic').catch((error: unknown) => error);
 
-    expect(refusal).toBeInstanceOf(GatewayError);
+    expect(refusal).toBeInstanceOf(ServerKeyRationRefusal);
     expect(refusal).not.toBeInstanceOf(ServerKeyRationExceededError);
     expect((refusal as GatewayError).status).toBe(503);
     expect((refusal as GatewayError).headers).toEqual({ 'retry-after': '5' });

@@ -11,8 +11,11 @@ import { LeasedRation } from './leased-ration.js';
 import type { RationDecision } from './ration-window.js';
 import { RedisRation } from './redis-ration.js';
 
+/** A request refused the server key by its ration (used up, or not countable): the caller's to know, never swallowed. */
+export class ServerKeyRationRefusal extends GatewayError {}
+
 /** The 429 of an exhausted server-key ration, told apart from a provider's own 429. */
-export class ServerKeyRationExceededError extends GatewayError {}
+export class ServerKeyRationExceededError extends ServerKeyRationRefusal {}
 
 /** Redis trouble is logged at most this often: a request storm must not become a log storm. */
 const REDIS_WARNING_INTERVAL_MS = 30_000;
@@ -57,7 +60,8 @@ export class ServerKeyRationService implements OnApplicationBootstrap, OnApplica
     if (decision.allowed) return;
     const label = PROVIDER_LABELS[provider];
     if (decision.unavailable) {
-      throw new GatewayError(
+      this.metrics.limitRejected('server_key_rpm_unavailable');
+      throw new ServerKeyRationRefusal(
         'service_unavailable',
         `This gateway cannot count requests on its ${label} server key right now (its database did not answer), so it does not use it. ` +
           `Retry in ${decision.retryAfterSeconds} s, or add your own ${label} key at /settings/provider-keys: your own keys are not rationed.`,

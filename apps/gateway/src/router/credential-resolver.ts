@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { KeyOwner } from '../crypto/crypto.service.js';
 import { ProviderKeysService, unusableMessage, usableKey, type OwnerKeyState, type StoredKeyState } from '../provider-keys/provider-keys.service.js';
 import { RequestKeyBudget, type HeldResponse, type RequestKeyHold } from '../provider-keys/request-key-budget.js';
-import { ServerKeyRationExceededError, ServerKeyRationService } from '../quotas/server-key-ration.service.js';
+import { ServerKeyRationRefusal, ServerKeyRationService } from '../quotas/server-key-ration.service.js';
 
 /**
  * Who is calling, as the API key says (§9): `teamId` set for a team API key, whose requests bill the team —
@@ -117,7 +117,7 @@ export class CredentialResolver {
       const next = await this.resolve(caller, provider, requestId, { ...options, requestKey: undefined });
       return next.keyId === failed.keyId ? null : next;
     } catch (error) {
-      if (error instanceof ServerKeyRationExceededError) throw error;
+      if (error instanceof ServerKeyRationRefusal) throw error;
       if (error instanceof GatewayError) return null;
       throw error;
     }

@@ -10,7 +10,7 @@ import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
-import { ServerKeyRationExceededError } from '../quotas/server-key-ration.service.js';
+import { ServerKeyRationRefusal } from '../quotas/server-key-ration.service.js';
 import { credentialCacheKey } from './credential-cache-key.js';
 import { CredentialResolver, type KeyCaller } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
@@ -72,7 +72,7 @@ export class ModelsService {
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       // Over the server-key limit is the caller's to know (429 with Retry-After), not a silently shorter list.
-      if (error instanceof ServerKeyRationExceededError) throw error;
+      if (error instanceof ServerKeyRationRefusal) throw error;
       this.logger.debug({ reqId: requestId, provider, code: error.code }, 'models: provider not reachable for this caller');
       return [];
     }

@@ -30,7 +30,7 @@ describe(startStream.name, () => {
     });
     server = started.server;
 
-    const head = await Promise.race([started.head, new Promise<undefined>((resolve) => setTimeout(resolve, 2_000))]);
+    const head = await Promise.race([started.head, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2_000))]);
 
     expect(head?.statusCode).toBe(200);
     expect(head?.headers['content-type']).toBe('text/event-stream');
@@ -82,5 +82,24 @@ describe(startStream.name, () => {
 
     expect(body).toBe('data: 1\n\ndata: 2\n\n');
     expect(socketWrites).toBe(1);
+  });
+
+  it('refuses at once to write to a response whose client has gone, instead of waiting for a close that has been', async () => {
+    let written: Promise<unknown> | undefined;
+    const started = await serve((response) => {
+      startStream(response, 200, { 'content-type': 'text/event-stream' });
+      response.on('close', () => {
+        written = writeWithBackpressure(response, 'data: late\n\n').then(
+          () => 'resolved',
+          (error: unknown) => (error as Error).constructor.name,
+        );
+      });
+    });
+    server = started.server;
+    const head = await started.head;
+    head.destroy();
+    for (let waited = 0; !written && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(await Promise.race([written, new Promise((resolve) => setTimeout(resolve, 1_000, 'still waiting'))])).toBe('ClientAbortedError');
   });
 });

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { ClientAbortedError } from '../providers/upstream-client.js';
 
 /** Headers for an OpenAI-style event stream; `x-accel-buffering` stops nginx-style proxies from holding chunks. */
 export const SSE_HEADERS = {
@@ -22,11 +23,20 @@ export const HEADERS_WAIT_FOR_FIRST_BYTES_MS = 20;
  */
 export function startStream(response: ServerResponse, status: number, headers: OutgoingHttpHeaders): () => void {
   response.writeHead(status, headers);
-  // `headersSent` is true from writeHead on, whether or not they went out; flushing headers already sent writes nothing.
-  const flush = setTimeout(() => {
-    if (!response.destroyed && !response.writableEnded) response.flushHeaders();
-  }, HEADERS_WAIT_FOR_FIRST_BYTES_MS);
-  return () => clearTimeout(flush);
+  const flush = setTimeout(flushHeadersAlone, HEADERS_WAIT_FOR_FIRST_BYTES_MS, response);
+  headersWaiting.set(response, flush);
+  return () => {
+    clearTimeout(flush);
+    headersWaiting.delete(response);
+  };
+}
+
+/** Streams whose headers wait for their first bytes, and the timer that sends them alone (cancelled by the first write). */
+const headersWaiting = new WeakMap<ServerResponse, NodeJS.Timeout>();
+
+function flushHeadersAlone(response: ServerResponse): void {
+  headersWaiting.delete(response);
+  if (!response.destroyed && !response.writableEnded) response.flushHeaders();
 }
 
 /**
@@ -37,6 +47,14 @@ export function startStream(response: ServerResponse, status: number, headers: O
  * loop turn it arrived in.
  */
 export async function writeWithBackpressure(response: ServerResponse, chunk: string | Uint8Array): Promise<void> {
+  // Closed: nothing written would arrive, and `close` (what the wait below ends on) has been and will not come again.
+  if (response.destroyed) throw new ClientAbortedError('client disconnected');
+  const headersWait = headersWaiting.get(response);
+  if (headersWait !== undefined) {
+    // The headers leave with these bytes: flushing them later would cost an empty write.
+    clearTimeout(headersWait);
+    headersWaiting.delete(response);
+  }
   response.cork();
   setImmediate(uncork, response);
   if (response.write(chunk)) return;
