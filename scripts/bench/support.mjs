@@ -105,7 +105,9 @@ export async function startStandIns(extraEnv = {}) {
 export async function startGateway(upstreams, extraEnv = {}) {
   const port = await freePort();
   const databaseUrl = process.env.BENCH_DATABASE_URL ? await freshDatabase(process.env.BENCH_DATABASE_URL) : '';
-  const child = startNode('gateway', [path.join(ROOT, 'apps/gateway/dist/main.js')], {
+  // BENCH_GATEWAY_ENTRY: another build (an older checkout's apps/gateway/dist/main.js), for before/after runs.
+  const entry = path.resolve(process.env.BENCH_GATEWAY_ENTRY ?? path.join(ROOT, 'apps/gateway/dist/main.js'));
+  const child = startNode('gateway', [entry], {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: path.join(tmp, 'data'),
