@@ -170,7 +170,7 @@ export class NativeRelayService {
     const scanner = metered ? new StreamUsageScanner(isEventStream(response)) : null;
     if (metered && scanner) metered.tokens = scanner.usage;
     reply.hijack();
-    const stopHeadersWait = startStream(raw, response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
+    startStream(raw, response.statusCode, { ...(reply.getHeaders() as Record<string, string>), ...relayedHeaders(api, response), ...STREAM_HEADERS });
     try {
       await this.relayChunks(response, raw, credential, scanner, metered);
       if (!raw.writableEnded) raw.end();
@@ -189,8 +189,6 @@ export class NativeRelayService {
         metered.errorType = gatewayError.code;
       }
       if (!raw.writableEnded && !raw.destroyed) raw.end(api.streamErrorEvent(gatewayError));
-    } finally {
-      stopHeadersWait();
     }
   }
 

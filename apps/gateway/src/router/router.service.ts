@@ -174,7 +174,7 @@ export class RouterService {
     const { reply, adapter, provider } = exchange;
     const raw = reply.raw;
     reply.hijack();
-    const stopHeadersWait = startStream(raw, 200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    startStream(raw, 200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     this.metrics.streamStarted();
     const scanner = new StreamUsageScanner(true);
     exchange.outcome.tokens = scanner.usage;
@@ -210,7 +210,6 @@ export class RouterService {
         raw.destroy();
       }
     } finally {
-      stopHeadersWait();
       scanner.finish();
       this.metrics.streamEnded();
     }

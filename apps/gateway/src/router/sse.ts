@@ -19,16 +19,11 @@ export const HEADERS_WAIT_FOR_FIRST_BYTES_MS = 20;
  * own they cost each stream one more syscall on the event loop (counted with strace: 4 socket writes per relayed
  * stream against 2 for a JSON answer). A stream whose first bytes are slow (a model thinking) gets them alone after
  * HEADERS_WAIT_FOR_FIRST_BYTES_MS, so a client, or a proxy with an idle timeout, still learns at once that it is
- * accepted. Returns what stops that wait; call it when the stream is over.
+ * accepted. The first write cancels that wait; a stream that ends or closes before it finds nothing to do then.
  */
-export function startStream(response: ServerResponse, status: number, headers: OutgoingHttpHeaders): () => void {
+export function startStream(response: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
   response.writeHead(status, headers);
-  const flush = setTimeout(flushHeadersAlone, HEADERS_WAIT_FOR_FIRST_BYTES_MS, response);
-  headersWaiting.set(response, flush);
-  return () => {
-    clearTimeout(flush);
-    headersWaiting.delete(response);
-  };
+  headersWaiting.set(response, setTimeout(flushHeadersAlone, HEADERS_WAIT_FOR_FIRST_BYTES_MS, response));
 }
 
 /** Streams whose headers wait for their first bytes, and the timer that sends them alone (cancelled by the first write). */

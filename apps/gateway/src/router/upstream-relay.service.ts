@@ -164,7 +164,7 @@ export class UpstreamRelayService {
     const raw = reply.raw;
     outcome.stream = true;
     reply.hijack();
-    const stopHeadersWait = startStream(raw, 200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    startStream(raw, 200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     this.metrics.streamStarted();
     let events = 0;
     let endedWithNewline = false;
@@ -196,7 +196,6 @@ export class UpstreamRelayService {
       outcome.errorType = failure.code;
       if (!raw.writableEnded && !raw.destroyed) raw.end(streamErrorEvent(failure, events));
     } finally {
-      stopHeadersWait();
       scanner?.finish();
       this.metrics.streamEnded();
     }
