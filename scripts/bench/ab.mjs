@@ -5,11 +5,10 @@
 // which back-to-back runs mistake for a difference; at the same time, the drift hits both alike. Prints per round and
 // as medians: req/s of this build ÷ the other's, and the event loop's CPU time per request (the gateway's main thread,
 // from /proc) of this build ÷ the other's. Two copies of the same build read 0.95-1.10 per round, ~1.00 as a median.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { apiKeyFor, ensureWrk, freePort, freshDatabase, median, startNode, startStandIns, tmp, waitFor } from './support.mjs';
+import { apiKeyFor, ensureWrk, eventLoopCpuMs, median, startGateway, startStandIns, wrkScript } from './support.mjs';
 
 const env = process.env;
 const ROUNDS = Number(env.ROUNDS ?? 9);
@@ -25,31 +24,10 @@ if (!baselineArgument || baselineArgument.startsWith('--')) {
 }
 const BASELINE = path.resolve(baselineArgument);
 
-/** CPU time (ms) of a process's main thread — the event loop — or of the whole process, from /proc. */
-function cpuMs(pid, thread = false) {
-  const stat = readFileSync(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 async function startTarget(label, entry, keys) {
   const standIns = await startStandIns();
-  const port = await freePort();
-  const child = startNode(`ab-${label}`, [entry], {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: path.join(tmp, `ab-${label}-data`),
-    DATABASE_URL: env.BENCH_DATABASE_URL ? await freshDatabase(env.BENCH_DATABASE_URL) : '',
-    OPENAI_BASE_URL: standIns.openai,
-    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
-    SERVER_KEY_RPM: '0',
-    MAX_INFLIGHT_PER_USER: '100000',
-    REGISTRATION: 'open',
-    REGISTRATION_MAX_PER_IP: '1000',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/healthz`, child, `gateway (${label})`);
-  const apiKey = await apiKeyFor(url, `ab-${label}@bench.local`, { openai: keys.openai[1] });
+  const gateway = await startGateway(standIns, {}, { entry, name: `ab-${label}` });
+  const apiKey = await apiKeyFor(gateway.url, `ab-${label}@bench.local`, { openai: keys.openai[1] });
   const scripts = Object.fromEntries(
     MODES.map((mode) => {
       const body = JSON.stringify({
@@ -58,12 +36,10 @@ async function startTarget(label, entry, keys) {
         max_tokens: 64,
         ...(mode === 'stream' ? { stream: true } : {}),
       });
-      const script = path.join(tmp, `ab-${label}-${mode}.lua`);
-      writeFileSync(script, `wrk.method = "POST"\nwrk.body = [[${body}]]\nwrk.headers["content-type"] = "application/json"\nwrk.headers["authorization"] = "Bearer ${apiKey}"\n`);
-      return [mode, script];
+      return [mode, wrkScript({ body, headers: { authorization: `Bearer ${apiKey}` } })];
     }),
   );
-  return { label, pid: child.pid, url: `${url}/v1/chat/completions`, scripts };
+  return { label, pid: gateway.pid, url: `${gateway.url}/v1/chat/completions`, scripts };
 }
 
 /** wrk in the background (both targets are loaded at once): requests per second and non-2xx answers. */
@@ -93,9 +69,9 @@ async function main() {
     const eventLoop = [];
     let errors = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
-      const before = [other, mine].map((target) => cpuMs(target.pid, true));
+      const before = [other, mine].map((target) => eventLoopCpuMs(target.pid));
       const results = await Promise.all([other, mine].map((target) => wrk(target, mode, DURATION)));
-      const perRequest = [other, mine].map((target, index) => ((cpuMs(target.pid, true) - before[index]) * 1000) / Math.max(1, results[index].requests));
+      const perRequest = [other, mine].map((target, index) => ((eventLoopCpuMs(target.pid) - before[index]) * 1000) / Math.max(1, results[index].requests));
       errors += results[0].errors + results[1].errors;
       throughput.push(results[1].rps / results[0].rps);
       eventLoop.push(perRequest[1] / perRequest[0]);

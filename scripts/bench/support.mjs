@@ -102,15 +102,16 @@ export async function startStandIns(extraEnv = {}) {
  * The built gateway as one process on the embedded database (as `pnpm start` runs it), on loopback, opening its own
  * registration for the bench's callers and lifting the abuse limits (§12) that would otherwise be what is measured.
  */
-export async function startGateway(upstreams, extraEnv = {}) {
+export async function startGateway(upstreams, extraEnv = {}, options = {}) {
   const port = await freePort();
   const databaseUrl = process.env.BENCH_DATABASE_URL ? await freshDatabase(process.env.BENCH_DATABASE_URL) : '';
-  // BENCH_GATEWAY_ENTRY: another build (an older checkout's apps/gateway/dist/main.js), for before/after runs.
-  const entry = path.resolve(process.env.BENCH_GATEWAY_ENTRY ?? path.join(ROOT, 'apps/gateway/dist/main.js'));
-  const child = startNode('gateway', [entry], {
+  // BENCH_GATEWAY_ENTRY (or `options.entry`): another build (an older checkout's apps/gateway/dist/main.js), for before/after runs.
+  const entry = path.resolve(options.entry ?? process.env.BENCH_GATEWAY_ENTRY ?? path.join(ROOT, 'apps/gateway/dist/main.js'));
+  const name = options.name ?? 'gateway';
+  const child = startNode(name, [entry], {
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATA_DIR: path.join(tmp, 'data'),
+    DATA_DIR: path.join(tmp, name === 'gateway' ? 'data' : `${name}-data`),
     // BENCH_DATABASE_URL: the gateway on a PostgreSQL server instead (the embedded PGlite lives in the gateway's own
     // process, WebAssembly memory included, so RSS figures differ by ~600 MB between the two).
     DATABASE_URL: databaseUrl,
@@ -125,7 +126,7 @@ export async function startGateway(upstreams, extraEnv = {}) {
     ...extraEnv,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/healthz`, child, 'gateway');
+  await waitFor(`${url}/healthz`, child, name);
   return { child, url, pid: child.pid };
 }
 
@@ -162,13 +163,21 @@ export function processUsage(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { rss, cpuMs: (ticks * 1000) / 100 };
+    return { rss, cpuMs: cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8')) };
   } catch {
     return { rss: Number.NaN, cpuMs: Number.NaN };
   }
+}
+
+/** CPU time (ms, user + system) of a process's main thread — for Node, the event loop. */
+export function eventLoopCpuMs(pid) {
+  return cpuMsOfStat(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+}
+
+/** User + system CPU time (ms) from a /proc `stat` line (fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMsOfStat(stat) {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export function machine() {
@@ -197,7 +206,7 @@ export function writeSection(file, heading, body) {
   writeFileSync(file, text);
 }
 
-function wrkScript(request) {
+export function wrkScript(request) {
   const file = path.join(tmp, `wrk-${Math.random().toString(36).slice(2)}.lua`);
   const headers = { 'content-type': 'application/json', ...request.headers };
   writeFileSync(
