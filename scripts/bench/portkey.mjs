@@ -4,13 +4,16 @@
 // UniRoute as a user would (the built gateway on the embedded database, OpenAI pointed at the harness's mock), gives
 // it a BYOK caller whose stored OpenAI key is `sk-user-byok` (the harness's smoke check then proves that key reached
 // the mock), runs the harness with UniRoute as its third target and writes the figures to docs/benchmarks.md.
+// Then it runs the harness once more with a bare relay as the third target (`apps/gateway/bench/bare-relay.mjs`:
+// Fastify + undici relaying bytes, nothing else): what a ratio to Portkey can be on this machine when a gateway does
+// no work of its own, so that UniRoute's ratio is read against the machine's ceiling rather than alone.
 // Knobs: PEER_BENCH_DIR (../shared/bench), PEER_DIR (.tmp/bench-peer), ROUNDS (3), DURATION (8s), WARMUP (2s),
-// CONNECTIONS (1,50), MODES (json,stream), OUTPUT (docs/benchmarks.md; "-" = don't write).
+// CONNECTIONS (1,50), MODES (json,stream), BARE_RELAY (1; 0 = skip its run), OUTPUT (docs/benchmarks.md; "-" = don't write).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, startGateway, tmp, writeSection } from './support.mjs';
+import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, startGateway, startNode, tmp, waitFor, writeSection } from './support.mjs';
 
 const env = process.env;
 const peerArgument = process.argv[process.argv.indexOf('--peer') + 1];
@@ -27,6 +30,19 @@ function runHarness(extraEnv) {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the harness exited with ${code}`))));
   });
+}
+
+/** The bare relay (see the header) in front of the harness's mock, with the key the smoke check expects. */
+async function startBareRelay(mockPort) {
+  const port = await freePort();
+  const child = startNode('bare-relay', [path.join(ROOT, 'apps/gateway/bench/bare-relay.mjs')], {
+    PORT: String(port),
+    UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1/chat/completions`,
+    UPSTREAM_KEY: BYOK_KEY,
+  });
+  const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+  await waitFor(url, child, 'bare relay');
+  return { child, url };
 }
 
 async function main() {
@@ -49,17 +65,27 @@ async function main() {
     RESULTS_JSON: results,
   });
   const { rows } = JSON.parse(readFileSync(results, 'utf8'));
-  const find = (mode, conns, target) => rows.find((row) => row.mode === mode && row.conns === conns && row.target === target);
+  let bareRows = [];
+  if (env.BARE_RELAY !== '0') {
+    const bare = await startBareRelay(mockPort);
+    const bareResults = path.join(tmp, 'bare-relay-results.json');
+    await runHarness({ ...settings, PEER_DIR, MOCK_PORT: String(mockPort), PORTKEY_PORT: String(await freePort()), TARGET_URL: bare.url, TARGET_NAME: 'bare', RESULTS_JSON: bareResults });
+    bare.child.kill('SIGTERM');
+    bareRows = JSON.parse(readFileSync(bareResults, 'utf8')).rows;
+  }
+  const find = (from, mode, conns, target) => from.find((row) => row.mode === mode && row.conns === conns && row.target === target);
   const lines = [
-    '| mode | conns | direct req/s | Portkey req/s | UniRoute req/s | UniRoute ÷ Portkey | Δp50 Portkey ms | Δp50 UniRoute ms | Δp99 UniRoute ms | errors (all targets) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| mode | conns | direct req/s | Portkey req/s | UniRoute req/s | UniRoute ÷ Portkey | bare relay ÷ Portkey (its own run) | Δp50 Portkey ms | Δp50 UniRoute ms | Δp99 UniRoute ms | errors (all targets) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const direct of rows.filter((row) => row.target === 'direct')) {
-    const portkey = find(direct.mode, direct.conns, 'portkey');
-    const uniroute = find(direct.mode, direct.conns, 'uniroute');
-    const errors = direct.errors + (portkey?.errors ?? 0) + (uniroute?.errors ?? 0);
+    const portkey = find(rows, direct.mode, direct.conns, 'portkey');
+    const uniroute = find(rows, direct.mode, direct.conns, 'uniroute');
+    const bare = find(bareRows, direct.mode, direct.conns, 'bare');
+    const barePortkey = find(bareRows, direct.mode, direct.conns, 'portkey');
+    const errors = direct.errors + (portkey?.errors ?? 0) + (uniroute?.errors ?? 0) + (bare?.errors ?? 0);
     lines.push(
-      `| ${direct.mode} | ${direct.conns} | ${fmt(direct.rps, 0)} | ${fmt(portkey?.rps, 0)} | ${fmt(uniroute?.rps, 0)} | **${fmt(uniroute?.rps / portkey?.rps, 1)}×** | +${fmt(portkey?.p50 - direct.p50)} | +${fmt(uniroute?.p50 - direct.p50)} | +${fmt(uniroute?.p99 - direct.p99)} | ${errors} |`,
+      `| ${direct.mode} | ${direct.conns} | ${fmt(direct.rps, 0)} | ${fmt(portkey?.rps, 0)} | ${fmt(uniroute?.rps, 0)} | **${fmt(uniroute?.rps / portkey?.rps, 1)}×** | ${fmt(bare?.rps / barePortkey?.rps, 1)}× | +${fmt(portkey?.p50 - direct.p50)} | +${fmt(uniroute?.p50 - direct.p50)} | +${fmt(uniroute?.p99 - direct.p99)} | ${errors} |`,
     );
   }
   const portkeyVersion = JSON.parse(readFileSync(path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/package.json'), 'utf8')).version;
@@ -69,6 +95,9 @@ async function main() {
     `after a ${settings.WARMUP} warm-up each, medians) on its OpenAI-compatible mock directly, on Portkey and on UniRoute, both in front of that mock.`,
     'UniRoute runs as a user runs it (`node apps/gateway/dist/main.js`, embedded PGlite, access log on) and is called with the `ur_` key of a BYOK',
     `user whose stored OpenAI key is \`${BYOK_KEY}\`; the harness's smoke check confirms the mock received that key. All processes share the machine.`,
+    'The bare relay (`apps/gateway/bench/bare-relay.mjs`: Fastify + undici relaying the bytes with one fixed key; no auth, parsing, logs, metrics',
+    'or database) ran in a second pass of the harness right after, against its own direct and Portkey rows: the ratio a gateway on this stack',
+    'reaches on this machine when it does nothing else.',
     '',
     ...lines,
   ].join('\n');
