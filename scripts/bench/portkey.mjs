@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, startGateway, startNode, tmp, waitFor, writeSection } from './support.mjs';
+import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, signed, startGateway, startNode, tmp, waitFor, writeSection } from './support.mjs';
 
 const env = process.env;
 const peerArgument = process.argv[process.argv.indexOf('--peer') + 1];
@@ -85,7 +85,7 @@ async function main() {
     const barePortkey = find(bareRows, direct.mode, direct.conns, 'portkey');
     const errors = direct.errors + (portkey?.errors ?? 0) + (uniroute?.errors ?? 0) + (bare?.errors ?? 0);
     lines.push(
-      `| ${direct.mode} | ${direct.conns} | ${fmt(direct.rps, 0)} | ${fmt(portkey?.rps, 0)} | ${fmt(uniroute?.rps, 0)} | **${fmt(uniroute?.rps / portkey?.rps, 1)}×** | ${fmt(bare?.rps / barePortkey?.rps, 1)}× | +${fmt(portkey?.p50 - direct.p50)} | +${fmt(uniroute?.p50 - direct.p50)} | +${fmt(uniroute?.p99 - direct.p99)} | ${errors} |`,
+      `| ${direct.mode} | ${direct.conns} | ${fmt(direct.rps, 0)} | ${fmt(portkey?.rps, 0)} | ${fmt(uniroute?.rps, 0)} | **${fmt(uniroute?.rps / portkey?.rps, 1)}×** | ${fmt(bare?.rps / barePortkey?.rps, 1)}× | ${signed(portkey?.p50 - direct.p50)} | ${signed(uniroute?.p50 - direct.p50)} | ${signed(uniroute?.p99 - direct.p99)} | ${errors} |`,
     );
   }
   const portkeyVersion = JSON.parse(readFileSync(path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/package.json'), 'utf8')).version;

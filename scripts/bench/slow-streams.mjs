@@ -3,10 +3,12 @@
 // TOKENS_PER_SECOND (20) from the stand-in (its STAND_INS_CHUNK_DELAY_MS / STAND_INS_STREAM_CHUNKS knobs), sent
 // straight to the stand-in, through UniRoute (BYOK caller) and through Portkey (PORTKEY=0 to skip), one target at a
 // time. Reports time to first byte p50/p99, failed streams, the serving process's peak and steady RSS and CPU, and
-// (UniRoute) the event-loop delay p99 its /metrics reports. Writes docs/benchmarks.md ("-" = don't write).
+// the event-loop delay p99 that UniRoute's /metrics reports. Also through the bare relay (`apps/gateway/bench/bare-relay.mjs`:
+// Fastify + undici relaying bytes, nothing else; BARE_RELAY=0 to skip), whose /metrics measures its event loop the same
+// way: what the machine allows any gateway on this stack. Writes docs/benchmarks.md ("-" = don't write).
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { apiKeyFor, fmt, machine, startGateway, startPortkey, startStandIns, writeSection } from './support.mjs';
+import { apiKeyFor, fmt, freePort, machine, startGateway, startNode, startPortkey, startStandIns, waitFor, writeSection } from './support.mjs';
 import { SDK_RETRIES, describeFailures, describeRetries, runStreams, slowStreamBody } from './stream-load.mjs';
 
 const env = process.env;
@@ -30,6 +32,16 @@ async function main() {
     { name: 'direct (stand-in)', pid: standIns.child.pid, request: { url: `${standIns.openai}/chat/completions`, headers: { authorization: `Bearer ${keys.openai[1]}` }, body } },
     { name: 'UniRoute (BYOK)', pid: gateway.pid, metricsUrl: `${gateway.url}/metrics`, request: { url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body } },
   ];
+  if (env.BARE_RELAY !== '0') {
+    const port = await freePort();
+    const relay = startNode('bare-relay', [path.join(ROOT, 'apps/gateway/bench/bare-relay.mjs')], {
+      PORT: String(port),
+      UPSTREAM_URL: `${standIns.openai}/chat/completions`,
+      UPSTREAM_KEY: keys.openai[1],
+    });
+    await waitFor(`http://127.0.0.1:${port}/metrics`, relay, 'bare relay');
+    targets.push({ name: 'bare relay (floor)', pid: relay.pid, metricsUrl: `http://127.0.0.1:${port}/metrics`, request: { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, body } });
+  }
   let portkeyVersion;
   if (env.PORTKEY !== '0') {
     const portkey = await startPortkey();
@@ -61,7 +73,7 @@ async function main() {
     `Measured with \`pnpm bench --slow-streams\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}${portkeyVersion ? `; Portkey ${portkeyVersion}` : ''}.`,
     `${STREAMS} chat streams opened within 2 s and held to their end, each ${STREAM_SECONDS} s of ${TOKENS_PER_SECOND} tokens/s (${tokens} SSE events) from the`,
     'OpenAI stand-in; one target at a time, the client in the bench process. RSS and CPU are the serving process\'s own (from /proc); the',
-    'event-loop delay is what UniRoute\'s `/metrics` reports (`nodejs_eventloop_lag_p99_seconds`: prom-client\'s histogram of how late a',
+    'event-loop delay is what UniRoute\'s (and the bare relay\'s) `/metrics` reports (`nodejs_eventloop_lag_p99_seconds`: prom-client\'s histogram of how late a',
     '10 ms timer fires, reset at each scrape), scraped every second. A failed stream is a non-200, a socket error or a stream that ended',
     `without \`[DONE]\`, after the retries an official SDK makes (${SDK_RETRIES}: connection errors, 408, 429 and 5xx, after \`Retry-After\`). The gateway ran on ${env.BENCH_DATABASE_URL ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'the embedded PGlite, which lives in its process: about 600 MB of its RSS is PGlite\'s WebAssembly memory'}.`,
     '',

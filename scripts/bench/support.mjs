@@ -34,6 +34,8 @@ const PORTKEY_BIN = path.join(PEER_DIR, 'node_modules/@portkey-ai/gateway/build/
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 export const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+/** A difference with its sign: +0.40, −3.10 (a gateway can beat the direct row's p99 when the mock has a slow moment). */
+export const signed = (value, digits = 2) => (Number.isFinite(value) ? `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(digits)}` : '—');
 /** The value below which `fraction` of `sorted` (ascending) lies. */
 export const percentile = (sorted, fraction) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]);
 
