@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openBenchPostgres } from './bench-postgres.mjs';
 
 const GATEWAY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(path.join(GATEWAY, 'dist/usage/usage-recorder.js'))) {
@@ -120,29 +121,6 @@ async function openPglite() {
   };
 }
 
-async function openPostgres() {
-  const pg = (await import('pg')).default;
-  const url = env.BENCH_DATABASE_URL;
-  const name = `uniroute_usage_write_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: target.toString() });
-  await client.connect();
-  const version = (await client.query('SHOW server_version')).rows[0].server_version;
-  return {
-    label: `PostgreSQL ${version}`,
-    query: async (sql, params = []) => (await client.query(sql, params)).rows,
-    close: async () => {
-      await client.end();
-      await admin.query(`DROP DATABASE ${name}`);
-      await admin.end();
-    },
-  };
-}
-
 /** Schema, users with API keys (a tenth of them in a team), and SEED_ROWS older requests with their indexes. */
 async function seed(db) {
   await db.query(`SET TIME ZONE 'UTC'`);
@@ -230,7 +208,7 @@ const perRow = (ms) => `${((ms * 1000) / BATCH).toFixed(1)} µs/row`;
 async function main() {
   for (const kind of DATABASES) {
     if (kind === 'postgres' && !env.BENCH_DATABASE_URL) throw new Error('BENCH_DATABASES includes postgres: set BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
-    const db = kind === 'postgres' ? await openPostgres() : await openPglite();
+    const db = kind === 'postgres' ? await openBenchPostgres(env.BENCH_DATABASE_URL, 'uniroute_usage_write_bench') : await openPglite();
     try {
       const { people, seedMs } = await seed(db);
       console.log(`[${kind}] ${db.label}: seeded ${SEED_ROWS.toLocaleString('en')} requests in ${(seedMs / 1000).toFixed(1)} s`);
