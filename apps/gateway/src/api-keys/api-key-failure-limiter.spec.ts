@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { catchGatewayError } from '../common/errors/__fixtures__/catch-gateway-error.js';
 import { GatewayError } from '../common/errors/gateway-error.js';
 import { ApiKeyFailureLimiter } from './api-key-failure-limiter.js';
 
@@ -8,21 +9,12 @@ describe(ApiKeyFailureLimiter.name, () => {
     const metrics = { limitRejected: vi.fn() };
     return { sut: new ApiKeyFailureLimiter(limit, metrics, () => clock.now), clock, metrics };
   };
-  const refusal = (admit: () => unknown): GatewayError => {
-    try {
-      admit();
-    } catch (error) {
-      if (error instanceof GatewayError) return error;
-      throw error;
-    }
-    throw new Error('admitted');
-  };
 
   it('admits `limit` lookups per network and minute, then a 429 with Retry-After; other networks count apart', () => {
     const { sut, clock, metrics } = setup(3);
     for (let lookup = 0; lookup < 3; lookup += 1) sut.admit({ network: '198.51.100.7' });
     clock.now += 20_000;
-    const refused = refusal(() => sut.admit({ network: '198.51.100.7' }));
+    const refused = catchGatewayError(() => sut.admit({ network: '198.51.100.7' }));
     expect(refused.status).toBe(429);
     expect(refused.code).toBe('rate_limit_exceeded');
     expect(refused.headers).toEqual({ 'retry-after': '40' });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../common/errors/gateway-error.js';
+import { catchGatewayError } from '../common/errors/__fixtures__/catch-gateway-error.js';
 import { resolveModel } from './resolve-model.js';
-
-function catchError(action: () => unknown): GatewayError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe(resolveModel.name, () => {
   it.each([
@@ -44,7 +34,7 @@ describe(resolveModel.name, () => {
   it.each(['llama-3-70b', 'mistral/mistral-large', 'GPT-4o', 'Claude-3', 'openai'])(
     'rejects %s as unknown_model on param "model", naming the accepted forms',
     (model) => {
-      const error = catchError(() => resolveModel(model));
+      const error = catchGatewayError(() => resolveModel(model));
 
       expect(error).toMatchObject({ code: 'unknown_model', status: 400, param: 'model', type: 'invalid_request_error' });
       expect(error.message).toContain(`"${model}"`);
@@ -54,18 +44,18 @@ describe(resolveModel.name, () => {
   );
 
   it.each(['openai/', 'anthropic/', 'google/  '])('rejects an empty model after the prefix in %j', (model) => {
-    const error = catchError(() => resolveModel(model));
+    const error = catchGatewayError(() => resolveModel(model));
 
     expect(error).toMatchObject({ code: 'unknown_model', param: 'model' });
     expect(error.message).toContain('missing after');
   });
 
   it('rejects an empty model', () => {
-    expect(catchError(() => resolveModel('')).message).toContain('must not be empty');
+    expect(catchGatewayError(() => resolveModel('')).message).toContain('must not be empty');
   });
 
   it('does not echo a key pasted as the model', () => {
-    const error = catchError(() => resolveModel('sk-proj-PASTEDSECRET12345678'));
+    const error = catchGatewayError(() => resolveModel('sk-proj-PASTEDSECRET12345678'));
 
     expect(error.message).not.toContain('PASTEDSECRET');
   });

@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk } from '@uniroute/shared';
 import { describe, expect, it } from 'vitest';
+import { catchGatewayError } from '../../common/errors/__fixtures__/catch-gateway-error.js';
 import { GatewayError } from '../../common/errors/gateway-error.js';
 import { fixedRuntime, prepareChunksFixture, readJsonFixture, replayStream } from '../__fixtures__/prepare-chunks-fixture.js';
 import type { ChatRequest, UpstreamContext } from '../provider-adapter.js';
@@ -31,16 +32,6 @@ function createSut(): AnthropicAdapter {
 
 function upstreamBody(sut: AnthropicAdapter, request: ChatRequest): AnthropicMessagesRequest {
   return JSON.parse(sut.toUpstreamRequest(request, CONTEXT).body ?? '') as AnthropicMessagesRequest;
-}
-
-function catchError(action: () => unknown): GatewayError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
 }
 
 describe(AnthropicAdapter.name, () => {
@@ -232,7 +223,7 @@ describe(AnthropicAdapter.name, () => {
         ],
       };
 
-      const error = catchError(() => sut.toUpstreamRequest(request, CONTEXT));
+      const error = catchGatewayError(() => sut.toUpstreamRequest(request, CONTEXT));
 
       expect(error.status).toBe(400);
       expect(error.param).toBe('messages[1].tool_calls[0].function.arguments');
@@ -269,7 +260,7 @@ describe(AnthropicAdapter.name, () => {
         messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/tiff;base64,AAAA' } }] }],
       };
 
-      const error = catchError(() => sut.toUpstreamRequest(request, CONTEXT));
+      const error = catchGatewayError(() => sut.toUpstreamRequest(request, CONTEXT));
 
       expect(error.param).toBe('messages[0].content[0]');
       expect(error.message).toContain('image/tiff');
@@ -278,7 +269,7 @@ describe(AnthropicAdapter.name, () => {
     it('rejects n > 1, which Anthropic cannot serve', () => {
       const sut = createSut();
 
-      expect(catchError(() => sut.toUpstreamRequest({ ...BASE_REQUEST, n: 2 }, CONTEXT)).param).toBe('n');
+      expect(catchGatewayError(() => sut.toUpstreamRequest({ ...BASE_REQUEST, n: 2 }, CONTEXT)).param).toBe('n');
     });
   });
 
@@ -354,7 +345,7 @@ describe(AnthropicAdapter.name, () => {
     it('answers 502 for a body that is not a Messages response', () => {
       const sut = createSut();
 
-      const error = catchError(() => sut.fromUpstreamResponse({ unexpected: true }, BASE_REQUEST));
+      const error = catchGatewayError(() => sut.fromUpstreamResponse({ unexpected: true }, BASE_REQUEST));
 
       expect(error).toMatchObject({ code: 'upstream_error', status: 502 });
     });
@@ -442,7 +433,7 @@ describe(AnthropicAdapter.name, () => {
       const errorEvent = events.at(-1);
       if (!errorEvent) throw new Error('fixture has no events');
 
-      const error = catchError(() => sut.fromUpstreamEvent(errorEvent, state));
+      const error = catchGatewayError(() => sut.fromUpstreamEvent(errorEvent, state));
 
       expect((JSON.parse(relayed.at(-1) ?? '{}') as ChatCompletionChunk).choices[0]?.delta).toEqual({ content: 'The answer' });
       expect(error).toMatchObject({ code: 'service_unavailable', status: 503, type: 'api_error' });
@@ -463,7 +454,7 @@ describe(AnthropicAdapter.name, () => {
       const sut = createSut();
       const state = sut.createStreamState(BASE_REQUEST);
 
-      expect(catchError(() => sut.fromUpstreamEvent({ event: 'message_start', data: '{oops' }, state)).status).toBe(502);
+      expect(catchGatewayError(() => sut.fromUpstreamEvent({ event: 'message_start', data: '{oops' }, state)).status).toBe(502);
     });
   });
 

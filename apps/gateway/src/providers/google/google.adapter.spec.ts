@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk } from '@uniroute/shared';
 import { describe, expect, it } from 'vitest';
+import { catchGatewayError } from '../../common/errors/__fixtures__/catch-gateway-error.js';
 import { GatewayError } from '../../common/errors/gateway-error.js';
 import { fixedRuntime, prepareChunksFixture, readJsonFixture, replayStream } from '../__fixtures__/prepare-chunks-fixture.js';
 import type { ChatRequest, UpstreamContext } from '../provider-adapter.js';
@@ -41,16 +42,6 @@ function createSut(): GoogleAdapter {
 
 function upstreamBody(sut: GoogleAdapter, request: ChatRequest): GoogleGenerateContentRequest {
   return JSON.parse(sut.toUpstreamRequest(request, CONTEXT).body ?? '') as GoogleGenerateContentRequest;
-}
-
-function catchError(action: () => unknown): GatewayError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
 }
 
 describe(GoogleAdapter.name, () => {
@@ -264,7 +255,7 @@ describe(GoogleAdapter.name, () => {
         ],
       };
 
-      const error = catchError(() => sut.toUpstreamRequest(request, CONTEXT));
+      const error = catchGatewayError(() => sut.toUpstreamRequest(request, CONTEXT));
 
       expect(error).toMatchObject({ status: 400, param: 'messages[1].tool_call_id' });
     });
@@ -435,7 +426,7 @@ describe(GoogleAdapter.name, () => {
       if (!first || !failure) throw new Error('fixture needs two events');
 
       expect(sut.fromUpstreamEvent(first, state)).toHaveLength(2);
-      const error = catchError(() => sut.fromUpstreamEvent(failure, state));
+      const error = catchGatewayError(() => sut.fromUpstreamEvent(failure, state));
 
       expect(error).toMatchObject({ status: 503, code: 'service_unavailable' });
       expect(error.message).toBe('Google Gemini error (UNAVAILABLE): The model is overloaded. Please try again later.');
