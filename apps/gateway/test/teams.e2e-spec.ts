@@ -417,6 +417,30 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     expect((await call('POST', `/admin/invitations/${legit.token}/accept`, hire.token)).status).toBe(200);
   });
 
+  // Disabling an account has to end what it set up: its team invitations would otherwise still admit new accounts
+  // (registration included, under REGISTRATION=invite), as admins that can invite more, with no gateway admin the wiser.
+  it("a disabled user's open team invitations stop working, for joining and for registering; enabled again, they count again", async () => {
+    const gatewayAdmin = await registerUser(harness.client);
+    await harness.app.sql(`UPDATE users SET role = 'admin' WHERE id = $1`, [gatewayAdmin.userId]);
+    const owner = await registerUser(harness.client);
+    const teamId: string = (await call('POST', '/admin/teams', owner.token, { name: 'Sock farm' })).body.id;
+    const sock = await registerUser(harness.client);
+    const joining = await invite(teamId, owner, sock.email, 'admin');
+    const newcomer = uniqueEmail('sock');
+    const registering = await invite(teamId, owner, newcomer, 'admin');
+
+    expect((await call('PATCH', `/admin/users/${owner.userId}`, gatewayAdmin.token, { disabled: true })).status).toBe(200);
+
+    expect((await call('POST', `/admin/invitations/${joining.token}/accept`, sock.token)).status).toBe(404);
+    const refused = await call('POST', '/auth/register', undefined, { email: newcomer, password: 'correct horse battery staple', invitation: registering.token });
+    expect(refused.status).toBe(403);
+    expect(await harness.app.sql('SELECT 1 FROM users WHERE email = $1', [newcomer])).toEqual([]);
+    expect(await harness.app.sql('SELECT user_id FROM team_members WHERE team_id = $1', [teamId])).toEqual([{ user_id: owner.userId }]);
+
+    expect((await call('PATCH', `/admin/users/${owner.userId}`, gatewayAdmin.token, { disabled: false })).status).toBe(200);
+    expect((await call('POST', `/admin/invitations/${joining.token}/accept`, sock.token)).status).toBe(200);
+  });
+
   it('the canary team key is seen only by the provider: no table, log line or response carries it', async () => {
     // Earlier tests stored, used, masked, tested and deleted it; make sure it is stored now too.
     const owner = await registerUser(harness.client);

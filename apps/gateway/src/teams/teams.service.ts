@@ -44,12 +44,15 @@ const ROLE_RANK: Readonly<Record<TeamRole, number>> = { member: 0, admin: 1, own
 
 /**
  * An invitation (`team_invitations` row) counts only while whoever created it is still an owner or admin of its
- * team. Without it an admin about to be removed (or demoted, or deleted) could invite a second account of theirs
- * as `admin` and, once removed, accept it: back in, with the team's keys. Checked where an invitation is used and
- * where open ones are listed and counted.
+ * team, and an enabled account. Without it an admin about to be removed (or demoted, or deleted) could invite a
+ * second account of theirs as `admin` and, once removed, accept it: back in, with the team's keys; and an account a
+ * gateway admin disabled would go on admitting new accounts (registration included) through its teams, unseen in
+ * `/admin/invitations`. Checked where an invitation is used and where open ones are listed and counted; enabled
+ * again, the account's unexpired invitations count again.
  */
-const INVITER_STILL_ADMIN = `EXISTS (SELECT 1 FROM team_members inviter WHERE inviter.team_id = team_invitations.team_id
-  AND inviter.user_id = team_invitations.created_by AND inviter.role IN ('owner', 'admin'))`;
+const INVITER_STILL_ADMIN = `EXISTS (SELECT 1 FROM team_members inviter JOIN users inviter_account ON inviter_account.id = inviter.user_id
+  WHERE inviter.team_id = team_invitations.team_id AND inviter.user_id = team_invitations.created_by
+    AND inviter.role IN ('owner', 'admin') AND inviter_account.disabled_at IS NULL)`;
 
 /** What a caller may do under a team: `read` any member, `write` admins and the owner, `own` the owner. */
 export type TeamPermission = 'read' | 'write' | 'own';
