@@ -1,5 +1,5 @@
 import { calcPrice } from '@pydantic/genai-prices';
-import type { UsageReport, UsageRequestsPage, UsageRequestView } from '@uniroute/shared';
+import { USAGE_REPORT_MAX_GROUPS, type UsageReport, type UsageRequestsPage, type UsageRequestView } from '@uniroute/shared';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -387,6 +387,34 @@ describe(`§10 usage (${DATABASE_KIND})`, () => {
     expect(await rowsOf(staying.userId)).toEqual({ requests: 1, hours: 1, days: 1 });
     expect((await harness.app.sql<{ n: number }>('SELECT count(*)::int AS n FROM usage_requests'))[0]!.n).toBe(written + 1);
     expect((await harness.client.get('/metrics')).text).toContain('uniroute_usage_records_dropped_total{reason="write_failed"} 0');
+  });
+
+  // Model names are the caller's own strings, and an upstream 404 costs nothing: one account could fill its rollup with
+  // millions of names, and a report that built every group in the gateway's memory would stall every stream with it.
+  it('reports at most USAGE_REPORT_MAX_GROUPS models or API keys, the busiest first, and sums the others in `rest`', async () => {
+    const user = await registerUser(harness.client);
+    const models = USAGE_REPORT_MAX_GROUPS + 150;
+    // Model m-i had i + 1 requests this hour, one of them an error.
+    await harness.app.sql(
+      `INSERT INTO usage_rollups (user_id, bucket, team_id, api_key_id, provider, model, key_source, requests, errors, prompt_tokens,
+                                  completion_tokens, cached_tokens, cost_usd, priced_requests, latency_buckets)
+       SELECT $1, date_trunc('hour', now()), $2, $2, 'openai', 'm-' || i, 'user', i + 1, 1, 10, 5, 0, 0, 0, array_fill(0::bigint, ARRAY[16])
+         FROM generate_series(0, $3 - 1) AS i`,
+      [user.userId, '00000000-0000-0000-0000-000000000000', models],
+    );
+    const sum = (from: number, to: number) => ((from + to) * (to - from + 1)) / 2;
+
+    const report = (await harness.client.get<UsageReport>('/admin/usage?groupBy=model', user.token)).body;
+
+    expect(report.rows).toHaveLength(USAGE_REPORT_MAX_GROUPS);
+    expect(report.rows[0]).toMatchObject({ key: `m-${models - 1}`, requests: models, errors: 1 });
+    expect(report.rows.at(-1)).toMatchObject({ key: `m-${models - USAGE_REPORT_MAX_GROUPS}`, requests: models - USAGE_REPORT_MAX_GROUPS + 1 });
+    expect(report.rest).toMatchObject({ groups: 150, requests: sum(1, 150), errors: 150, promptTokens: 1500, completionTokens: 750 });
+    expect(report.totals).toMatchObject({ requests: sum(1, models), errors: models, promptTokens: 10 * models });
+
+    const byProvider = (await harness.client.get<UsageReport>('/admin/usage?groupBy=provider', user.token)).body;
+    expect(byProvider.rows).toEqual([expect.objectContaining({ key: 'openai', requests: sum(1, models) })]);
+    expect(byProvider.rest).toBeUndefined();
   });
 
   it("a stranger's model name with a NUL or a lone surrogate cannot fail the batch that holds another user's requests", async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COUNT, histogramMedian, latencyBucket } from './latency-histogram.js';
-import { reportParams } from './usage-report-sql.js';
 
 describe('latency histogram', () => {
   it('puts a latency in the first bucket whose upper bound holds it, the slowest in the open last one', () => {
@@ -18,19 +17,5 @@ describe('latency histogram', () => {
     expect(histogramMedian(counts)).toBe(625);
     counts[0] = 30; // now most are under 25 ms
     expect(histogramMedian(counts)).toBeLessThanOrEqual(25);
-  });
-});
-
-describe('reportParams', () => {
-  it('splits a range into whole UTC days and the hours around them', () => {
-    const params = reportParams('day', 'u', new Date('2026-01-01T05:00:00Z'), new Date('2026-01-04T03:00:00Z'));
-    expect(params).toEqual(['u', '2026-01-01T05:00:00.000Z', '2026-01-04T03:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-04T00:00:00.000Z']);
-  });
-
-  it('reads hours only for a range without a whole day, and for groupBy=hour', () => {
-    const from = new Date('2026-01-01T05:00:00Z');
-    const to = new Date('2026-01-02T03:00:00Z');
-    expect(reportParams('model', 'u', from, to).slice(3)).toEqual([from.toISOString(), from.toISOString()]);
-    expect(reportParams('hour', 'u', from, to)).toHaveLength(3);
   });
 });

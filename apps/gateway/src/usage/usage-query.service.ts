@@ -20,9 +20,12 @@ const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 400;
 
 interface ReportRow {
-  key: string;
+  /** `null` on the row that sums the groups past the first USAGE_REPORT_MAX_GROUPS (ranked groupings). */
+  key: string | null;
   /** The key source, when the report is split by it. */
   part?: KeySource;
+  /** How many groups the row sums (ranked groupings). */
+  groups?: string;
   requests: string;
   errors: string;
   prompt_tokens: string;
@@ -108,8 +111,13 @@ export class UsageQueryService {
     });
     const groups = new Map<string, Group>();
     const parts = new Map<string, Map<KeySource, Group>>();
+    let rest: { groups: number; group: Group } | undefined;
     for (const row of rows) {
       const group = toGroup(row);
+      if (row.key === null) {
+        rest = { groups: Number(row.groups), group };
+        continue;
+      }
       if (row.part === undefined) {
         groups.set(row.key, group);
         continue;
@@ -139,10 +147,12 @@ export class UsageQueryService {
     const labels = groupBy === 'apiKey' ? await this.apiKeyNames(keyed.map(([key]) => key)) : new Map<string, string>();
     const total = emptyGroup();
     for (const [, group] of keyed) addGroup(total, group);
+    if (rest) addGroup(total, rest.group);
     return {
       from: from.toISOString(),
       to: to.toISOString(),
       groupBy,
+      ...(rest ? { rest: { groups: rest.groups, ...figures(rest.group) } } : {}),
       rows: keyed.map(([key, group]): UsageRow => {
         const label = labels.get(key);
         const row: UsageRow = { key, ...(label !== undefined ? { label } : {}), ...figures(group) };

@@ -1,4 +1,4 @@
-import type { UsageGroupBy } from '@uniroute/shared';
+import { USAGE_REPORT_MAX_GROUPS, type UsageGroupBy } from '@uniroute/shared';
 import { LATENCY_BUCKET_COUNT } from './latency-histogram.js';
 
 /**
@@ -28,13 +28,23 @@ const GROUP_KEY_SQL: Record<UsageGroupBy, string> = {
   keySource: 'key_source',
 };
 
-const HISTOGRAM_SUMS_SQL = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `COALESCE(sum(latency_buckets[${index + 1}]), 0) AS l${index}`).join(', ');
+/** `l0…l15`: the latency histogram's buckets, each summed with `sum` (an expression of the bucket's index). */
+const HISTOGRAM_SUMS_SQL = (sum: (index: number) => string) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `${sum(index)} AS l${index}`).join(', ');
+const LATENCY_SUM = (index: number) => `COALESCE(sum(latency_buckets[${index + 1}]), 0)`;
+const RANKED_LATENCY_SUM = (index: number) => `sum(l${index})`;
+
+/** Groupings whose number of groups the range does not bound (a model name is the caller's own string). */
+function isRanked(groupBy: UsageGroupBy): boolean {
+  return groupBy !== 'day' && groupBy !== 'hour';
+}
 
 /**
  * `$1` scope id, `$2` from, `$3` to (hour-aligned instants), `$4`/`$5` the whole UTC days inside them (both `$2`
  * when there are none). Whole days are read from the daily rollup, the hours before and after them from the hourly
  * one; `groupBy=hour` reads hours only. One row per group (per group and key source as `part` when `splitByKeySource`),
- * histogram sums as `l0…l15`.
+ * histogram sums as `l0…l15`. Grouped by provider, model, API key or key source: the `$6` groups with the most
+ * requests (ties by key), and one more row with a null `key` summing the others, `groups` of them; so the gateway
+ * never holds more than `$6 + 1` groups, however many names a caller made up.
  */
 export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn, splitByKeySource = false): string {
   const scope = scopeColumn === 'team_id' ? 'team_id' : 'user_id';
@@ -49,21 +59,32 @@ export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn, 
          UNION ALL
          SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $5 AND bucket < $3`;
   const groupKey = splitByKeySource ? 'key, part' : 'key';
-  return `SELECT ${groupKey}, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
+  const grouped = `SELECT ${groupKey}, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
                  sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-                 sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL}
+                 sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL(LATENCY_SUM)}
             FROM (${parts}) AS rollup
            GROUP BY ${groupKey}`;
+  // (splitBy applies to days and hours only, which are not ranked.)
+  if (!isRanked(groupBy)) return grouped;
+  return `SELECT CASE WHEN rank <= $6 THEN key END AS key, count(*) AS groups, sum(requests) AS requests, sum(errors) AS errors,
+                 sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens,
+                 sum(cost_usd) AS cost_usd, sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL(RANKED_LATENCY_SUM)}
+            FROM (SELECT grouped.*, row_number() OVER (ORDER BY requests DESC, key) AS rank FROM (${grouped}) AS grouped) AS ranked
+           GROUP BY 1`;
 }
 
-/** The parameters of {@link reportSql}: scope id and the range, split into whole UTC days and the hours around them. */
+/**
+ * The parameters of {@link reportSql}: scope id and the range, split into whole UTC days and the hours around them;
+ * for a ranked grouping, how many groups to list.
+ */
 export function reportParams(groupBy: UsageGroupBy, scopeId: string, from: Date, to: Date): string[] {
   if (groupBy === 'hour') return [scopeId, from.toISOString(), to.toISOString()];
   const day = 24 * 60 * 60 * 1000;
   const firstWholeDay = Math.ceil(from.getTime() / day) * day;
   const lastWholeDay = Math.floor(to.getTime() / day) * day;
   const [daysFrom, daysTo] = firstWholeDay < lastWholeDay ? [firstWholeDay, lastWholeDay] : [from.getTime(), from.getTime()];
-  return [scopeId, from.toISOString(), to.toISOString(), new Date(daysFrom).toISOString(), new Date(daysTo).toISOString()];
+  const params = [scopeId, from.toISOString(), to.toISOString(), new Date(daysFrom).toISOString(), new Date(daysTo).toISOString()];
+  return isRanked(groupBy) ? [...params, String(USAGE_REPORT_MAX_GROUPS)] : params;
 }
 
 /**

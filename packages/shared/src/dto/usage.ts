@@ -42,12 +42,28 @@ export interface UsageRow extends UsageFigures {
   split?: UsageRow[];
 }
 
+/**
+ * The most groups a report by provider, model, API key or key source lists, the busiest first. Model names are the
+ * callers' own strings, so there is no natural bound: the others are summed in `rest`. Days and hours are bounded
+ * by the range and always listed in full.
+ */
+export const USAGE_REPORT_MAX_GROUPS = 100;
+
+/** The groups beyond the first {@link USAGE_REPORT_MAX_GROUPS}, summed. */
+export interface UsageRest extends UsageFigures {
+  /** How many groups are summed here. */
+  groups: number;
+}
+
 /** `GET /admin/usage` response. */
 export interface UsageReport {
   from: string;
   to: string;
   groupBy: UsageGroupBy;
   rows: UsageRow[];
+  /** Only when the grouping had more than {@link USAGE_REPORT_MAX_GROUPS} groups: the others, summed. */
+  rest?: UsageRest;
+  /** Everything in the range, `rest` included. */
   totals: UsageFigures;
 }
 

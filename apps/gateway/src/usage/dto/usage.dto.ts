@@ -4,6 +4,7 @@ import {
   PROVIDER_IDS,
   USAGE_ENDPOINTS,
   USAGE_GROUP_BY,
+  USAGE_REPORT_MAX_GROUPS,
   USAGE_SPLIT_BY,
   type KeySource,
   type ProviderId,
@@ -15,6 +16,7 @@ import {
   type UsageRequestsPage,
   type UsageRequestsQuery,
   type UsageRequestView,
+  type UsageRest,
   type UsageRow,
   type UsageSplitBy,
 } from '@uniroute/shared';
@@ -95,14 +97,24 @@ export class UsageRowDto extends UsageFiguresDto implements UsageRow {
   split?: UsageRowDto[];
 }
 
+/** OpenAPI description of `UsageRest`. */
+export class UsageRestDto extends UsageFiguresDto implements UsageRest {
+  @ApiProperty({ description: 'How many groups are summed here.' }) groups: number;
+}
+
 /** OpenAPI description of `UsageReport`. */
 export class UsageReportDto implements UsageReport {
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
   @ApiProperty({ enum: USAGE_GROUP_BY }) groupBy: UsageGroupBy;
-  @ApiProperty({ type: [UsageRowDto], description: 'day/hour: every day or hour of the range in order, empty ones as zeros; otherwise the groups with traffic, most requests first.' })
+  @ApiProperty({
+    type: [UsageRowDto],
+    description: `day/hour: every day or hour of the range in order, empty ones as zeros; otherwise the groups with traffic, most requests first, at most ${USAGE_REPORT_MAX_GROUPS}.`,
+  })
   rows: UsageRowDto[];
-  @ApiProperty({ type: UsageFiguresDto }) totals: UsageFiguresDto;
+  @ApiPropertyOptional({ type: () => UsageRestDto, description: `Only when there were more than ${USAGE_REPORT_MAX_GROUPS} groups: the others, summed.` })
+  rest?: UsageRestDto;
+  @ApiProperty({ type: UsageFiguresDto, description: 'Everything in the range, rest included.' }) totals: UsageFiguresDto;
 }
 
 /** OpenAPI description of `UsageRequestView`. */

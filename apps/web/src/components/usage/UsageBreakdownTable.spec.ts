@@ -49,6 +49,23 @@ describe('UsageBreakdownTable', () => {
     expect(cell(sut.get('[data-testid="by-model-totals"]'), 'cost')).toBe('$1.50');
   });
 
+  it('sums the groups past the API\'s limit in one row, above the totals', () => {
+    const rest = { groups: 150, ...usageFigures({ requests: 11_325, errors: 4, promptTokens: 1_500, completionTokens: 750, costUsd: null }) };
+    const sut = mountSut(usageReport('model', [usageRow('gpt-4o-mini', { requests: 20_000 })], { rest, totals: usageFigures({ requests: 31_325 }) }));
+
+    const row = sut.get('[data-testid="by-model-rest"]');
+    expect(cell(row, 'name')).toBe('150 others');
+    expect(cell(row, 'requests')).toBe('11,325');
+    expect(cell(row, 'errors')).toBe('4');
+    expect(row.get('[data-figure="inOut"]').text()).toBe('1,500 in · 750 out');
+    expect(cell(row, 'cost')).toBe('—');
+    expect(cell(sut.get('[data-testid="by-model-totals"]'), 'requests')).toBe('31,325');
+  });
+
+  it('has no such row when the API listed every group', () => {
+    expect(mountSut(usageReport('model', [usageRow('gpt-4o-mini', { requests: 2 })])).find('[data-testid="by-model-rest"]').exists()).toBe(false);
+  });
+
   it('shows "—" for an unknown price, never $0', () => {
     const sut = mountSut(usageReport('model', [usageRow('my-finetune', { requests: 2, costUsd: null })]));
 
