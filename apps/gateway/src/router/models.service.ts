@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDER_IDS, REQUEST_KEY_HEADER, type KeySource, type ModelList, type ProviderId } from '@uniroute/shared';
+import { PROVIDER_IDS, REQUEST_KEY_HEADER, type ModelList, type ProviderId } from '@uniroute/shared';
 import { LRUCache } from 'lru-cache';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
@@ -10,9 +10,11 @@ import { PROVIDER_ADAPTERS } from '../providers/provider-registry.js';
 import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { upstreamHeader } from '../providers/upstream-header.js';
+import { TrafficKeyJudge } from '../provider-keys/traffic-key-judge.js';
 import { ServerKeyRationRefusal } from '../quotas/server-key-ration.service.js';
 import { credentialCacheKey } from './credential-cache-key.js';
-import { CredentialResolver, type KeyCaller } from './credential-resolver.js';
+import { CredentialResolver, type KeyCaller, type ResolvedCredential } from './credential-resolver.js';
 import { gatewayRequestOptions } from './gateway-request-options.js';
 
 /** Model lists change rarely; a minute keeps `/v1/models` cheap without going stale for long. */
@@ -31,6 +33,7 @@ export class ModelsService {
 
   constructor(
     private readonly credentials: CredentialResolver,
+    private readonly keyJudge: TrafficKeyJudge,
     private readonly upstream: UpstreamClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -66,7 +69,7 @@ export class ModelsService {
         ids = cached;
       } else {
         await this.credentials.rationServerKey(caller.userId, provider, credential);
-        ids = await this.fetchIds(provider, credential.apiKey, credential.keySource);
+        ids = await this.fetchIds(caller, provider, credential, requestId);
       }
       this.cache.set(cacheKey, ids);
     } catch (error) {
@@ -79,12 +82,19 @@ export class ModelsService {
     return ids.map((id) => ({ id: routesTo(id, provider) ? id : `${provider}/${id}`, object: 'model' as const, created: 0, owned_by: provider }));
   }
 
-  private async fetchIds(provider: ProviderId, apiKey: string, keySource: KeySource): Promise<string[]> {
+  private async fetchIds(caller: KeyCaller, provider: ProviderId, credential: ResolvedCredential, requestId: string): Promise<string[]> {
+    const { apiKey, keySource, storedKey } = credential;
     const adapter = PROVIDER_ADAPTERS[provider];
     const request = adapter.listModelsRequest({ apiKey, keySource, baseUrl: this.config.providers[provider].baseUrl });
     const response = await this.upstream.send(provider, request, AbortSignal.timeout(LIST_TIMEOUT_MS));
     const body = await readUpstreamBody(response.body);
-    if (response.statusCode >= 400) throw adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
+    if (response.statusCode >= 400) {
+      const error = adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
+      // What the provider said about a stored key goes to its health as on any other route (§8); a new key refused
+      // here is a spent key test, else a list that comes back empty or not would check saved keys for free.
+      if (storedKey) await this.keyJudge.judge(caller.userId, provider, storedKey, error.status, body, upstreamHeader(response.headers, 'retry-after'), requestId);
+      throw error;
+    }
     return adapter.fromModelsResponse(body);
   }
 }
