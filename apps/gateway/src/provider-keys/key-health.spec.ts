@@ -33,6 +33,21 @@ describe(healthFromUpstream.name, () => {
     expect(healthFromUpstream('anthropic', 400, quoted, undefined, 'request', now)).toBeNull();
   });
 
+  it("does not rest a key for OpenAI's 429 about one request larger than its per-minute tokens: that request never passes", () => {
+    const tooLarge = {
+      error: {
+        message: 'Request too large for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Requested 36278. The input or output tokens must be reduced in order to run successfully.',
+        type: 'tokens',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    };
+    expect(healthFromUpstream('openai', 429, tooLarge, undefined, 'request', now)).toBeNull();
+    expect(healthFromUpstream('openai', 429, JSON.stringify(tooLarge), undefined, 'request', now)).toBeNull();
+    const busy = { error: { ...tooLarge.error, message: 'Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Used 28000, Requested 3000.' } };
+    expect(healthFromUpstream('openai', 429, busy, undefined, 'request', now)?.health).toBe('rate_limited');
+  });
+
   it('rests a rate-limited key until Retry-After, else 60 s', () => {
     expect(healthFromUpstream('google', 429, {}, '30', 'request', now)?.until).toEqual(new Date('2026-12-04T12:00:30.000Z'));
     expect(healthFromUpstream('google', 429, {}, undefined, 'request', now)?.until).toEqual(new Date('2026-12-04T12:01:00.000Z'));

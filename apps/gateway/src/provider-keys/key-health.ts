@@ -43,6 +43,7 @@ export function healthFromUpstream(
     return { health: 'rejected', reason: `${label} rejected this key (HTTP ${status}) on ${where}.`, until: null };
   }
   if (status === 429) {
+    if (isRequestTooLarge(body)) return null;
     const seconds = retryAfterSeconds(retryAfter, now) ?? DEFAULT_RATE_LIMIT_SECONDS;
     return { health: 'rate_limited', reason: `${label} rate-limited this key (HTTP 429) on ${where}.`, until: new Date(now.getTime() + seconds * 1000) };
   }
@@ -90,4 +91,16 @@ function isBillingError(body: unknown): boolean {
   const parsed = parseErrorBody(body);
   const error = isPlainObject(parsed) ? parsed['error'] : undefined;
   return isPlainObject(error) && (BILLING_ERROR_KINDS.has(error['type']) || BILLING_ERROR_KINDS.has(error['code']));
+}
+
+/**
+ * OpenAI's 429 for one request larger than the key's whole per-minute token allowance ("Request too large for gpt-4o
+ * … on tokens per min (TPM): Limit 30000, Requested 36278. The input or output tokens must be reduced …"): the
+ * request can never pass, however long the key rests, and the key is not busy. Taken as a rate limit, one team
+ * member's oversized request would have the team's key skipped for everyone for a minute, again and again.
+ */
+function isRequestTooLarge(body: unknown): boolean {
+  const parsed = parseErrorBody(body);
+  const error = isPlainObject(parsed) ? parsed['error'] : undefined;
+  return isPlainObject(error) && error['code'] === 'rate_limit_exceeded' && typeof error['message'] === 'string' && error['message'].startsWith('Request too large for ');
 }
