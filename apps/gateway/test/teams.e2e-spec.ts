@@ -346,6 +346,9 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     await call('POST', `${base(teamId)}/provider-keys`, admin.token, { provider: 'anthropic', apiKey: CANARY });
     await call('PATCH', `${base(teamId)}/members/${member.userId}`, admin.token, { role: 'member' });
     await apiKey(member, teamId);
+    await apiKey(member, teamId);
+    const memberKeys = (await call('GET', '/admin/api-keys', member.token)).body as Array<{ id: string; teamId: string | null }>;
+    expect((await call('DELETE', `/admin/api-keys/${memberKeys.find((key) => key.teamId === teamId)!.id}`, member.token)).status).toBe(204);
     const extra = await join(teamId, owner);
     await call('DELETE', `${base(teamId)}/members/${extra.userId}`, admin.token);
     await call('PATCH', `${base(teamId)}/members/${admin.userId}`, owner.token, { role: 'owner' });
@@ -354,7 +357,7 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
       expect(page.status).toBe(200);
       return (page.body.events as Array<{ action: string; teamId?: string | null }>).filter((event) => event.teamId === teamId).map((event) => event.action);
     };
-    await expect.poll(async () => (await actions(owner)).length, { timeout: 8_000, interval: 250 }).toBeGreaterThanOrEqual(11);
+    await expect.poll(async () => (await actions(owner)).length, { timeout: 8_000, interval: 250 }).toBeGreaterThanOrEqual(13);
     expect(new Set(await actions(owner))).toEqual(
       new Set([
         'team.created',
@@ -363,13 +366,14 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
         'team.renamed',
         'provider_key.created',
         'api_key.created',
+        'api_key.revoked',
         'team.member_removed',
         'team.ownership_transferred',
       ]),
     );
     expect(await actions(admin)).toEqual(await actions(owner));
     // A member sees only their own events; a stranger nothing of the team.
-    expect(new Set(await actions(member))).toEqual(new Set(['team.member_joined', 'api_key.created']));
+    expect(new Set(await actions(member))).toEqual(new Set(['team.member_joined', 'api_key.created', 'api_key.revoked']));
     expect(await actions(await registerUser(harness.client))).toEqual([]);
   });
 

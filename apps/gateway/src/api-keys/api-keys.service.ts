@@ -166,7 +166,14 @@ export class ApiKeysService {
     if (!entity) throw new GatewayError('not_found', 'No such API key.', { param: 'id' });
     await this.apiKeys.update({ id: entity.id }, { revokedAt: new Date() });
     await this.invalidation.publish({ kind: 'api-key', keyHash: entity.keyHash });
-    this.audit.record({ actor: { id: userId }, action: 'api_key.revoked', origin, detail: { apiKeyId: entity.id, prefix: entity.prefix } });
+    // A team API key's revocation is the team's event too, as its creation was: its admins see both in their audit log.
+    this.audit.record({
+      actor: { id: userId },
+      action: 'api_key.revoked',
+      origin,
+      ...(entity.teamId ? { teamId: entity.teamId } : {}),
+      detail: { apiKeyId: entity.id, prefix: entity.prefix },
+    });
   }
 
   /**
