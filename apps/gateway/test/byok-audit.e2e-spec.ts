@@ -119,8 +119,9 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
     }
     expect(limitedChat.text).toMatch(/PROVIDER_KEY_TESTS_PER_HOUR/);
     expect(harness.standIns.requests.length).toBe(before);
-    // The same budget as saving a new key (its first use would be a test) and as test-connection.
-    expect((await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token)).status).toBe(429);
+    // The same budget as test-connection.
+    await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: USER_KEYS.openai }, user.token);
+    expect((await harness.client.post('/admin/provider-keys/openai/test', undefined, user.token)).status).toBe(429);
     // Requests without the header are not this limit's business, nor is the key the provider accepted (no test left to spend on it).
     expect((await chat(user)).status).toBe(200);
     expect((await chat(user, goodKey)).status).toBe(200);
@@ -128,14 +129,14 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
     expect((await chat(await userWithApiKey(harness), goodKey)).status).toBe(200);
   });
 
+  const spent = async (userId: string) =>
+    (await harness.app.sql<{ hits: number }>('SELECT hits FROM rate_limit_counters WHERE bucket = $1 AND window_ends_at > now()', [`provider-key-test:${userId}`]))[0]?.hits ?? 0;
+
   // Before, test-connection and validate were limited but saving a candidate key and calling with it was not: the
   // answer (or the key's health on the settings page) told whether the provider accepted it, as often as one liked.
-  it('saving candidate keys and calling with them is no way around it: each new stored key the provider refuses spends a test', async () => {
+  it('saving candidate keys and calling with them is no way around it: a stored key refused on its first use spends a test, counted before the call', async () => {
     const user = await userWithApiKey(harness);
     const save = (provider: 'openai' | 'anthropic', apiKey: string) => harness.client.put(`/admin/provider-keys/${provider}`, { apiKey, fallbackPolicy: 'byok_only' }, user.token);
-    const spent = async (bucket: string) =>
-      (await harness.app.sql<{ hits: number }>('SELECT hits FROM rate_limit_counters WHERE bucket = $1 AND window_ends_at > now()', [bucket]))[0]?.hits ?? 0;
-    const spentBecomes = (count: number) => vi.waitFor(async () => expect(await spent(`provider-key-test:${user.userId}`)).toBe(count), { timeout: 5_000 });
     expect((await harness.client.post('/admin/provider-keys', { provider: 'openai', apiKey: goodKey }, user.token)).status).toBe(201);
     expect((await harness.client.post('/admin/provider-keys', { provider: 'anthropic', apiKey: USER_KEYS.anthropic }, user.token)).status).toBe(201);
     // Keys the provider accepts cost nothing, however often they are replaced.
@@ -143,51 +144,55 @@ describe(`§8/§12 per-request keys are no unlimited key checker (${DATABASE_KIN
       expect((await save('openai', key)).status).toBe(200);
       expect((await chat(user)).status).toBe(200);
     }
-    expect(await spent(`provider-key-test:${user.userId}`)).toBe(0);
+    expect(await spent(user.userId)).toBe(0);
 
-    // Three candidates the provider refuses, through three routes: chat, the model list, a native route.
+    // Three candidates the provider refuses, through three routes: each is counted by the time its answer arrives.
     expect((await save('openai', 'sk-proj-stand-in-fail-401-Sv01')).status).toBe(200);
     expect((await chat(user)).status).toBe(401);
-    await spentBecomes(1);
+    expect(await spent(user.userId)).toBe(1);
     expect((await save('openai', 'sk-proj-stand-in-fail-401-Sv02')).status).toBe(200);
     expect((await harness.client.get('/v1/models', user.apiKey)).status).toBe(200);
-    await spentBecomes(2);
+    expect(await spent(user.userId)).toBe(2);
     expect((await save('anthropic', 'sk-ant-stand-in-fail-401-Sv03')).status).toBe(200);
     expect((await harness.client.get('/anthropic/v1/models', undefined, { 'x-api-key': user.apiKey, 'anthropic-version': '2023-06-01' })).status).toBe(401);
-    await spentBecomes(3);
+    expect(await spent(user.userId)).toBe(3);
 
-    const before = harness.standIns.requests.length;
-    for (const refused of [await save('openai', 'sk-proj-stand-in-fail-401-Sv04'), await harness.client.post('/admin/provider-keys/openai/test', undefined, user.token)]) {
-      expect(refused.status).toBe(429);
-      expect(refused.body).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
-      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-    }
-    expect(harness.standIns.requests.length).toBe(before);
-    // The key stored before the refusal stays, and a policy change alone is no key test.
-    expect((await harness.client.get('/admin/provider-keys/openai', user.token)).body).toMatchObject({ last4: 'Sv02', health: 'rejected' });
-    expect((await harness.client.put('/admin/provider-keys/openai', { fallbackPolicy: 'byok_then_server' }, user.token)).status).toBe(200);
+    // Spent: a new key can still be saved, but its first use is refused before it reaches the provider.
+    expect((await save('openai', 'sk-proj-stand-in-fail-401-Sv04')).status).toBe(200);
+    const refused = await chat(user);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await harness.client.get('/v1/models', user.apiKey)).status).toBe(200);
+    expect((await harness.client.post('/admin/provider-keys/openai/test', undefined, user.token)).status).toBe(429);
+    expect(harness.standIns.keysSeen('openai')).not.toContain('sk-proj-stand-in-fail-401-Sv04');
+    // A key the provider accepted before is no test: it is used again at once.
+    expect((await save('openai', goodKey)).status).toBe(200);
+    expect((await chat(user)).status).toBe(200);
   });
 
-  it("a team's new key the provider refuses spends a test of the caller's budget and of the team's, which its next save is checked against", async () => {
+  it("keys saved first and used later are counted as they are used, on the caller's budget: a team's candidates stop at its member's", async () => {
     const owner = await userWithApiKey(harness);
+    const member = await userWithApiKey(harness);
     const teamId: string = (await harness.client.post('/admin/teams', { name: 'Checkers' }, owner.token)).body.id;
-    const teamApiKey: string = (await harness.client.post('/admin/api-keys', { name: 'team', teamId }, owner.token)).body.key;
-    // byok_only: the caller sees the refusal (under the default, a refused key's request is retried on the server key).
-    expect((await harness.client.put(`/admin/teams/${teamId}/provider-keys/openai`, { fallbackPolicy: 'byok_only' }, owner.token)).status).toBe(200);
-    const spent = async (bucket: string) =>
-      (await harness.app.sql<{ hits: number }>('SELECT hits FROM rate_limit_counters WHERE bucket = $1 AND window_ends_at > now()', [bucket]))[0]?.hits ?? 0;
-    for (let candidate = 1; candidate <= 3; candidate += 1) {
-      const apiKey = `sk-proj-stand-in-fail-401-Tm0${candidate}`;
-      const saved = candidate === 1
-        ? await harness.client.post(`/admin/teams/${teamId}/provider-keys`, { provider: 'openai', apiKey }, owner.token)
-        : await harness.client.put(`/admin/teams/${teamId}/provider-keys/openai`, { apiKey }, owner.token);
-      expect(saved.status).toBeLessThan(300);
-      expect((await harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', ...ask }, teamApiKey)).status).toBe(401);
-      await vi.waitFor(async () => expect(await spent(`provider-key-test:team:${teamId}`)).toBe(candidate), { timeout: 5_000 });
+    const invitation = await harness.client.post(`/admin/teams/${teamId}/invitations`, { email: (await harness.client.get('/auth/me', member.token)).body.email, role: 'member' }, owner.token);
+    expect((await harness.client.post(`/admin/invitations/${invitation.body.token}/accept`, undefined, member.token)).status).toBe(200);
+    // Every slot filled with a candidate before any is used.
+    const candidates = { openai: 'sk-proj-stand-in-fail-401-Tm01', anthropic: 'sk-ant-stand-in-fail-401-Tm02', google: 'AIzaSy-stand-in-fail-401-Tm03' } as const;
+    for (const [provider, apiKey] of Object.entries(candidates)) {
+      expect((await harness.client.post(`/admin/teams/${teamId}/provider-keys`, { provider, apiKey }, owner.token)).status).toBe(201);
+      expect((await harness.client.put(`/admin/teams/${teamId}/provider-keys/${provider}`, { fallbackPolicy: 'byok_only' }, owner.token)).status).toBe(200);
     }
-    expect(await spent(`provider-key-test:${owner.userId}`)).toBe(3);
-    const refused = await harness.client.put(`/admin/teams/${teamId}/provider-keys/openai`, { apiKey: 'sk-proj-stand-in-fail-401-Tm04' }, owner.token);
-    expect(refused.status).toBe(429);
+    const teamApiKey: string = (await harness.client.post('/admin/api-keys', { name: 'team', teamId }, member.token)).body.key;
+    expect((await harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', ...ask }, teamApiKey)).status).toBe(401);
+    expect((await harness.client.post('/v1/chat/completions', { model: 'claude-3-5-haiku-latest', ...ask }, teamApiKey)).status).toBe(401);
+    expect((await harness.client.post('/v1/chat/completions', { model: 'gemini-2.5-flash', ...ask }, teamApiKey)).status).toBeGreaterThanOrEqual(400);
+    expect(await spent(member.userId)).toBe(3);
+    expect(await spent(owner.userId)).toBe(0);
+
+    expect((await harness.client.put(`/admin/teams/${teamId}/provider-keys/openai`, { apiKey: 'sk-proj-stand-in-fail-401-Tm04' }, owner.token)).status).toBe(200);
+    expect((await harness.client.post('/v1/chat/completions', { model: 'gpt-4o-mini', ...ask }, teamApiKey)).status).toBe(429);
+    expect(harness.standIns.keysSeen('openai')).not.toContain('sk-proj-stand-in-fail-401-Tm04');
   });
 
   it('GET /v1/models: x-uniroute-byok: required keeps the server key out, and a per-request key is refused with a 400', async () => {

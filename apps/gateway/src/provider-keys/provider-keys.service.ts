@@ -76,20 +76,11 @@ const MASTER_KEY_CHECK_SAMPLE = 5;
 const KEY_TEST_WINDOW_SECONDS = 60 * 60;
 
 /**
- * One budget per user for every way of trying a key out: test-connection, `validate: true`, refused request keys, and
- * stored keys the provider refused before it ever accepted them.
+ * One budget per user for every way of trying a key out: test-connection, `validate: true`, and keys not yet known to be
+ * good that the provider refused: per-request keys, and stored keys on their first use (see RequestKeyBudget).
  */
 function keyTestBucket(userId: string): string {
   return `provider-key-test:${userId}`;
-}
-
-/**
- * The budgets a stored key draws on: the user's who saves or uses it, and for a team key the team's too. Without the
- * team's, one account could save candidate keys into a team and another could use them with a team API key: the
- * saver's budget would never be spent, and the user's would never be checked before a save.
- */
-function storedKeyTestBuckets(owner: KeyOwner, userId: string): string[] {
-  return owner.kind === 'team' ? [keyTestBucket(userId), `provider-key-test:team:${owner.id}`] : [keyTestBucket(userId)];
 }
 
 /**
@@ -151,7 +142,6 @@ export class ProviderKeysService {
   async addProviderKey(scope: KeyScope, request: CreateProviderKeyRequest, origin?: RequestOrigin): Promise<ProviderKeyView> {
     const { owner } = scope;
     const warnings = await this.checkFingerprint(owner, request.provider, request.apiKey);
-    await this.requireKeyTestLeft(scope);
     if (request.validate) await this.requireAccepted(scope.actorId, request.provider, request.apiKey);
     const sealed = this.crypto.encryptProviderKey(request.apiKey, { owner, provider: request.provider });
     const entity = await this.repository.insert({
@@ -214,7 +204,6 @@ export class ProviderKeysService {
       const changes: ProviderKeyChanges = {};
       if (request.apiKey !== undefined) {
         warnings = await this.checkFingerprint(owner, provider, request.apiKey, entity.id);
-        await this.requireKeyTestLeft(scope);
         if (request.validate) await this.requireAccepted(scope.actorId, provider, request.apiKey);
         const sealed = this.crypto.encryptProviderKey(request.apiKey, { owner, provider });
         // The old verdict was about the old key; the new one is untested unless it was tested before saving.
@@ -333,12 +322,8 @@ export class ProviderKeysService {
     key.healthUntil = next.until;
     key.healthReason = next.reason;
     void this.persistHealth(provider, key, next)
-      .then(async (written) => {
-        if (!written) return;
-        this.record({ owner: key.owner, actorId: userId }, 'provider_key.health_changed', provider, undefined, { from, to: next.health, via: 'request' });
-        // A new key the provider refused on its first use was a key test: counted once (the write that changed the
-        // row), so saving candidate keys and calling with them is no way around PROVIDER_KEY_TESTS_PER_HOUR.
-        if (from === 'unverified' && next.health === 'rejected') await this.countRefusedStoredKey(key.owner, userId);
+      .then((written) => {
+        if (written) this.record({ owner: key.owner, actorId: userId }, 'provider_key.health_changed', provider, undefined, { from, to: next.health, via: 'request' });
       })
       .catch((error: unknown) => this.logger.warn({ reqId: requestId, err: error, provider }, 'could not record a provider key health change'));
   }
@@ -488,23 +473,6 @@ export class ProviderKeysService {
     throw this.keyTestsExhausted(limit, attempt.retryAfterSeconds);
   }
 
-  /**
-   * Before a new key is saved: its first use tells whether the provider accepts it, so saving is refused while a
-   * budget it would draw on is spent (nothing is counted here: keys the provider accepts cost nothing).
-   */
-  private async requireKeyTestLeft(scope: KeyScope): Promise<void> {
-    const limit = this.config.quotas.providerKeyTestsPerHour;
-    for (const bucket of storedKeyTestBuckets(scope.owner, scope.actorId)) {
-      const decision = await this.rateLimits.check(bucket, limit);
-      if (!decision.allowed) throw this.keyTestsExhausted(limit, decision.retryAfterSeconds);
-    }
-  }
-
-  /** A stored key the provider refused before it ever accepted it: one key test spent on each budget it draws on. */
-  private async countRefusedStoredKey(owner: KeyOwner, userId: string): Promise<void> {
-    for (const bucket of storedKeyTestBuckets(owner, userId)) await this.rateLimits.hit(bucket, this.config.quotas.providerKeyTestsPerHour, KEY_TEST_WINDOW_SECONDS);
-  }
-
   /** A per-request key the provider refused (401/403) although it was not counted before (it had been good): one key test spent. */
   async countRefusedRequestKey(userId: string): Promise<void> {
     await this.rateLimits.hit(keyTestBucket(userId), this.config.quotas.providerKeyTestsPerHour, KEY_TEST_WINDOW_SECONDS);
@@ -514,7 +482,7 @@ export class ProviderKeysService {
     this.metrics.limitRejected('provider_key_tests');
     return new GatewayError(
       'rate_limit_exceeded',
-      `Too many provider-key tests: at most ${limit} per hour per user (PROVIDER_KEY_TESTS_PER_HOUR), counting validate: true, and x-uniroute-provider-key keys and newly saved keys the provider refused. Retry in ${retryAfterSeconds} s.`,
+      `Too many provider-key tests: at most ${limit} per hour per user (PROVIDER_KEY_TESTS_PER_HOUR), counting validate: true, and the x-uniroute-provider-key keys and newly saved keys the provider refused. Retry in ${retryAfterSeconds} s.`,
       { headers: { 'retry-after': String(retryAfterSeconds) } },
     );
   }

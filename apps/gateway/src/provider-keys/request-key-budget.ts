@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { ProviderId } from '@uniroute/shared';
 import { LRUCache } from 'lru-cache';
@@ -9,8 +8,15 @@ import { ProviderKeysService } from './provider-keys.service.js';
 const GOOD_KEYS_MAX = 10_000;
 const GOOD_KEY_TTL_MS = 60 * 60 * 1000;
 
-/** The response a hold lasts for: it ends when the response closes (its last byte, an error, the client gone). */
-export type HeldResponse = Pick<ServerResponse, 'once' | 'destroyed' | 'writableFinished'>;
+/**
+ * What a hold lasts for: it ends when this closes. A gateway response (its last byte, an error, the client gone), or
+ * an internal call such as a model list fetched for `/v1/models` (see ModelsService).
+ */
+export interface HeldResponse {
+  once(event: 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
+  readonly writableFinished: boolean;
+}
 
 /** A request's per-request key on the key-test budget: told what the provider answered. */
 export interface RequestKeyHold {

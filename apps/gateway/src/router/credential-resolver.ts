@@ -26,8 +26,11 @@ export interface ResolvedCredential {
   readonly keyId: string;
   /** Set for a stored key: what the provider answers goes back to its health. */
   readonly storedKey?: StoredKeyState;
-  /** Set for a per-request key: what the provider answers settles its key test (PROVIDER_KEY_TESTS_PER_HOUR). */
-  readonly requestKeyHold?: RequestKeyHold;
+  /**
+   * Set for a key not yet known to be good — a per-request key, or a stored key on its first use (health
+   * `unverified`): what the provider answers settles its key test (PROVIDER_KEY_TESTS_PER_HOUR).
+   */
+  readonly keyTestHold?: RequestKeyHold;
 }
 
 /** How a caller uses the credential. */
@@ -41,7 +44,10 @@ export interface ResolveOptions {
   readonly byokRequired?: boolean;
   /** `x-uniroute-provider-key`: the caller's key for this one request, used as it is and never stored. */
   readonly requestKey?: string;
-  /** The response the credential serves (required with `requestKey`): the key's hold on the key-test budget ends when it closes. */
+  /**
+   * The response the credential serves (required with `requestKey`): the hold of a key not yet known to be good on the
+   * key-test budget ends when it closes.
+   */
   readonly response?: HeldResponse;
 }
 
@@ -84,26 +90,61 @@ export class CredentialResolver {
     if (options.requestKey !== undefined) {
       if (!options.response) throw new Error('a per-request key is resolved with the response it serves');
       // Only requests carrying a key not yet known to be good pay a query: the warm path without the header has none.
-      const requestKeyHold = await this.requestKeys.hold(userId, provider, options.requestKey, options.response);
-      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request', requestKeyHold, ...team };
+      const keyTestHold = await this.requestKeys.hold(userId, provider, options.requestKey, options.response);
+      return { apiKey: options.requestKey, keySource: 'request', keyId: 'request', keyTestHold, ...team };
     }
     const owner: KeyOwner = teamId ? { kind: 'team', id: teamId } : { kind: 'user', id: userId };
     const state = await this.providerKeys.ownerKeyState(owner, provider, requestId);
     const policy: FallbackPolicy = options.byokRequired ? 'byok_only' : state.policy;
+    const serverKey = this.config.providers[provider].serverKey;
+    const serverKeyAllowed = policy !== 'byok_only' && Boolean(serverKey) && this.config.allowServerKeyFallback;
     if (policy !== 'server_only') {
       if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider, owner.kind));
       const own = usableKey(state);
       if (own) {
-        this.providerKeys.markUsed(own);
-        return { apiKey: own.credential.apiKey, keySource: teamId ? 'team' : 'user', keyId: own.credential.providerKeyId, storedKey: own, ...team };
+        const keyTestHold = await this.holdUntriedKey(userId, provider, own, options, serverKeyAllowed);
+        if (keyTestHold !== 'budget-spent') {
+          this.providerKeys.markUsed(own);
+          return {
+            apiKey: own.credential.apiKey,
+            keySource: teamId ? 'team' : 'user',
+            keyId: own.credential.providerKeyId,
+            storedKey: own,
+            ...(keyTestHold ? { keyTestHold } : {}),
+            ...team,
+          };
+        }
       }
     }
-    const serverKey = this.config.providers[provider].serverKey;
-    if (policy !== 'byok_only' && serverKey && this.config.allowServerKeyFallback) {
+    if (serverKeyAllowed && serverKey) {
       if (options.rationed !== false) await this.ration.admit(userId, provider);
       return { apiKey: serverKey, keySource: 'server', keyId: 'server', ...team };
     }
     throw new GatewayError('provider_key_missing', noUsableKeyMessage(provider, policy, state, options, Boolean(serverKey), teamId));
+  }
+
+  /**
+   * A stored key the provider has not yet accepted (health `unverified`: new, or replaced) is tried out on the caller's
+   * key-test budget like a per-request key: else saving candidate keys and calling with them (the answer, or the health
+   * on the settings page) checks keys without limit. Counted before the call, so neither a replacement racing the
+   * answer nor many keys saved first and used after gets past it; given back when the provider accepts, and a key
+   * accepted once skips it. With the budget spent, the policy's server key serves meanwhile (`budget-spent`); under
+   * `byok_only` the budget's 429 stands.
+   */
+  private async holdUntriedKey(
+    userId: string,
+    provider: ProviderId,
+    key: StoredKeyState,
+    options: ResolveOptions,
+    serverKeyAllowed: boolean,
+  ): Promise<RequestKeyHold | 'budget-spent' | undefined> {
+    if (key.health !== 'unverified' || !options.response) return undefined;
+    try {
+      return await this.requestKeys.hold(userId, provider, key.credential.apiKey, options.response);
+    } catch (error) {
+      if (serverKeyAllowed && error instanceof GatewayError && error.code === 'rate_limit_exceeded') return 'budget-spent';
+      throw error;
+    }
   }
 
   /**
@@ -125,12 +166,13 @@ export class CredentialResolver {
 
   /**
    * What the provider answered (the status the adapter read: Gemini's `API_KEY_INVALID` 400 is a 401), success or not,
-   * to a request that used a per-request key: a refusal (401/403) keeps the key test counted before the call (§12), so
-   * probing candidate keys through free routes stops at `PROVIDER_KEY_TESTS_PER_HOUR`; an accepted key gives it back and
-   * skips the budget from then on. Nothing for any other credential.
+   * to a request whose key was not yet known to be good (a per-request key, a stored key on its first use): a refusal
+   * (401/403) keeps the key test counted before the call (§12), so probing candidate keys through free routes stops at
+   * `PROVIDER_KEY_TESTS_PER_HOUR`; an accepted key gives it back and skips the budget from then on. Nothing for any
+   * other credential.
    */
   async reportUpstreamStatus(credential: ResolvedCredential, status: number): Promise<void> {
-    await credential.requestKeyHold?.answered(status);
+    await credential.keyTestHold?.answered(status);
   }
 
   /** Counts one upstream request on a server key resolved with `rationed: false`; nothing for the user's own key. */

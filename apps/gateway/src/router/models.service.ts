@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PROVIDER_IDS, REQUEST_KEY_HEADER, type ModelList, type ProviderId } from '@uniroute/shared';
 import { LRUCache } from 'lru-cache';
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { GatewayError } from '../common/errors/gateway-error.js';
@@ -11,6 +12,7 @@ import { readUpstreamBody } from '../providers/read-upstream-body.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
 import { upstreamHeader } from '../providers/upstream-header.js';
+import type { HeldResponse } from '../provider-keys/request-key-budget.js';
 import { TrafficKeyJudge } from '../provider-keys/traffic-key-judge.js';
 import { ServerKeyRationRefusal } from '../quotas/server-key-ration.service.js';
 import { credentialCacheKey } from './credential-cache-key.js';
@@ -60,9 +62,12 @@ export class ModelsService {
 
   private async listProvider(caller: KeyCaller, provider: ProviderId, requestId: string, byokRequired: boolean): Promise<ModelList['data']> {
     let ids: string[];
+    // A stored key not yet known to be good is held on the caller's key-test budget for this one listing, as on the
+    // other routes: else a list that comes back empty or not would check saved keys for free.
+    const listing = new Listing();
     try {
       // Rationed only when the list is fetched: a cached list costs the server key nothing.
-      const credential = await this.credentials.resolve(caller, provider, requestId, { rationed: false, byokRequired });
+      const credential = await this.credentials.resolve(caller, provider, requestId, { rationed: false, byokRequired, response: listing });
       const cacheKey = credentialCacheKey(provider, credential.apiKey);
       const cached = this.cache.get(cacheKey);
       if (cached) {
@@ -78,6 +83,8 @@ export class ModelsService {
       if (error instanceof ServerKeyRationRefusal) throw error;
       this.logger.debug({ reqId: requestId, provider, code: error.code }, 'models: provider not reachable for this caller');
       return [];
+    } finally {
+      listing.close();
     }
     return ids.map((id) => ({ id: routesTo(id, provider) ? id : `${provider}/${id}`, object: 'model' as const, created: 0, owned_by: provider }));
   }
@@ -90,12 +97,24 @@ export class ModelsService {
     const body = await readUpstreamBody(response.body);
     if (response.statusCode >= 400) {
       const error = adapter.toGatewayError(response.statusCode, body, { keySource, headers: response.headers });
-      // What the provider said about a stored key goes to its health as on any other route (§8); a new key refused
-      // here is a spent key test, else a list that comes back empty or not would check saved keys for free.
+      await this.credentials.reportUpstreamStatus(credential, error.status);
+      // What the provider said about a stored key goes to its health, as on every other route (§8).
       if (storedKey) await this.keyJudge.judge(caller.userId, provider, storedKey, error.status, body, upstreamHeader(response.headers, 'retry-after'), requestId);
       throw error;
     }
+    await this.credentials.reportUpstreamStatus(credential, response.statusCode);
     return adapter.fromModelsResponse(body);
+  }
+}
+
+/** One provider's model listing, as the key-test budget holds it: over when the listing is (see RequestKeyBudget). */
+class Listing extends EventEmitter implements HeldResponse {
+  destroyed = false;
+  writableFinished = false;
+
+  close(): void {
+    this.writableFinished = true;
+    this.emit('close');
   }
 }
 
