@@ -423,7 +423,7 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
 
   // Disabling an account has to end what it set up: its team invitations would otherwise still admit new accounts
   // (registration included, under REGISTRATION=invite), as admins that can invite more, with no gateway admin the wiser.
-  it("a disabled user's open team invitations stop working, for joining and for registering; enabled again, they count again", async () => {
+  it("a disabled user's open team invitations stop working, for joining and for registering, and stay revoked when it is enabled again", async () => {
     const gatewayAdmin = await registerUser(harness.client);
     await harness.app.sql(`UPDATE users SET role = 'admin' WHERE id = $1`, [gatewayAdmin.userId]);
     const owner = await registerUser(harness.client);
@@ -442,7 +442,8 @@ describe(`§9 teams (${DATABASE_KIND})`, () => {
     expect(await harness.app.sql('SELECT user_id FROM team_members WHERE team_id = $1', [teamId])).toEqual([{ user_id: owner.userId }]);
 
     expect((await call('PATCH', `/admin/users/${owner.userId}`, gatewayAdmin.token, { disabled: false })).status).toBe(200);
-    expect((await call('POST', `/admin/invitations/${joining.token}/accept`, sock.token)).status).toBe(200);
+    expect((await call('POST', `/admin/invitations/${joining.token}/accept`, sock.token)).status).toBe(404);
+    expect(await harness.app.sql('SELECT 1 FROM team_invitations WHERE team_id = $1', [teamId])).toEqual([]);
   });
 
   it('the canary team key is seen only by the provider: no table, log line or response carries it', async () => {

@@ -65,6 +65,9 @@ export class AdminUsersService {
           [id, role, disabled],
         ),
       );
+      // Its open team invitations end with its sessions: re-enabled, it does not find invitations its teams' other
+      // admins could neither see nor revoke meanwhile (they are not counted while their creator is disabled).
+      if (newlyDisabled) await manager.query('DELETE FROM team_invitations WHERE created_by = $1 AND used_at IS NULL', [id]);
       return rows[0]!;
     });
     // After the commit, so a replica that reloads on the notification reads the new row.

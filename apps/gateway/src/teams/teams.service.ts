@@ -47,8 +47,8 @@ const ROLE_RANK: Readonly<Record<TeamRole, number>> = { member: 0, admin: 1, own
  * team, and an enabled account. Without it an admin about to be removed (or demoted, or deleted) could invite a
  * second account of theirs as `admin` and, once removed, accept it: back in, with the team's keys; and an account a
  * gateway admin disabled would go on admitting new accounts (registration included) through its teams, unseen in
- * `/admin/invitations`. Checked where an invitation is used and where open ones are listed and counted; enabled
- * again, the account's unexpired invitations count again.
+ * `/admin/invitations` (disabling also deletes them: this covers the moment in between). Checked where an invitation
+ * is used and where open ones are listed and counted.
  */
 const INVITER_STILL_ADMIN = `EXISTS (SELECT 1 FROM team_members inviter JOIN users inviter_account ON inviter_account.id = inviter.user_id
   WHERE inviter.team_id = team_invitations.team_id AND inviter.user_id = team_invitations.created_by

@@ -62,6 +62,14 @@ describe('UsageBreakdownTable', () => {
     expect(cell(sut.get('[data-testid="by-model-totals"]'), 'requests')).toBe('31,325');
   });
 
+  it('keeps a group named like the summed row apart from it (model names are the callers\' own strings)', () => {
+    const rest = { groups: 3, ...usageFigures({ requests: 3 }) };
+    const sut = mountSut(usageReport('model', [usageRow('rest', { requests: 9 }), usageRow('(rest)', { requests: 8 })], { rest }));
+
+    expect(sut.findAll('[data-testid="by-model-row"]').map((row) => cell(row, 'name'))).toEqual(['rest', '(rest)']);
+    expect(cell(sut.get('[data-testid="by-model-rest"]'), 'requests')).toBe('3');
+  });
+
   it('has no such row when the API listed every group', () => {
     expect(mountSut(usageReport('model', [usageRow('gpt-4o-mini', { requests: 2 })])).find('[data-testid="by-model-rest"]').exists()).toBe(false);
   });
