@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, signed, startGateway, startNode, tmp, waitFor, writeSection } from './support.mjs';
+import { HARNESS, PEER_DIR, apiKeyFor, ensurePortkey, ensureWrk, fmt, freePort, machine, signed, startBareRelay, startGateway, tmp, writeSection } from './support.mjs';
 
 const env = process.env;
 const peerArgument = process.argv[process.argv.indexOf('--peer') + 1];
@@ -30,19 +30,6 @@ function runHarness(extraEnv) {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the harness exited with ${code}`))));
   });
-}
-
-/** The bare relay (see the header) in front of the harness's mock, with the key the smoke check expects. */
-async function startBareRelay(mockPort) {
-  const port = await freePort();
-  const child = startNode('bare-relay', [path.join(ROOT, 'apps/gateway/bench/bare-relay.mjs')], {
-    PORT: String(port),
-    UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1/chat/completions`,
-    UPSTREAM_KEY: BYOK_KEY,
-  });
-  const url = `http://127.0.0.1:${port}/v1/chat/completions`;
-  await waitFor(url, child, 'bare relay');
-  return { child, url };
 }
 
 async function main() {
@@ -67,7 +54,7 @@ async function main() {
   const { rows } = JSON.parse(readFileSync(results, 'utf8'));
   let bareRows = [];
   if (env.BARE_RELAY !== '0') {
-    const bare = await startBareRelay(mockPort);
+    const bare = await startBareRelay(`http://127.0.0.1:${mockPort}/v1/chat/completions`, BYOK_KEY);
     const bareResults = path.join(tmp, 'bare-relay-results.json');
     await runHarness({ ...settings, PEER_DIR, MOCK_PORT: String(mockPort), PORTKEY_PORT: String(await freePort()), TARGET_URL: bare.url, TARGET_NAME: 'bare', RESULTS_JSON: bareResults });
     bare.child.kill('SIGTERM');

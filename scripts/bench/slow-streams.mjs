@@ -8,7 +8,7 @@
 // way: what the machine allows any gateway on this stack. Writes docs/benchmarks.md ("-" = don't write).
 import path from 'node:path';
 import { ROOT, buildWhatIsMissing } from '../lib.mjs';
-import { apiKeyFor, fmt, freePort, machine, startGateway, startNode, startPortkey, startStandIns, waitFor, writeSection } from './support.mjs';
+import { apiKeyFor, fmt, machine, startBareRelay, startGateway, startPortkey, startStandIns, writeSection } from './support.mjs';
 import { SDK_RETRIES, describeFailures, describeRetries, runStreams, slowStreamBody } from './stream-load.mjs';
 
 const env = process.env;
@@ -33,14 +33,8 @@ async function main() {
     { name: 'UniRoute (BYOK)', pid: gateway.pid, metricsUrl: `${gateway.url}/metrics`, request: { url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body } },
   ];
   if (env.BARE_RELAY !== '0') {
-    const port = await freePort();
-    const relay = startNode('bare-relay', [path.join(ROOT, 'apps/gateway/bench/bare-relay.mjs')], {
-      PORT: String(port),
-      UPSTREAM_URL: `${standIns.openai}/chat/completions`,
-      UPSTREAM_KEY: keys.openai[1],
-    });
-    await waitFor(`http://127.0.0.1:${port}/metrics`, relay, 'bare relay');
-    targets.push({ name: 'bare relay (floor)', pid: relay.pid, metricsUrl: `http://127.0.0.1:${port}/metrics`, request: { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, body } });
+    const relay = await startBareRelay(`${standIns.openai}/chat/completions`, keys.openai[1]);
+    targets.push({ name: 'bare relay (floor)', pid: relay.child.pid, metricsUrl: relay.metricsUrl, request: { url: relay.url, headers: {}, body } });
   }
   let portkeyVersion;
   if (env.PORTKEY !== '0') {

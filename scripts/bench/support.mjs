@@ -68,6 +68,18 @@ export async function waitFor(url, child, name) {
   throw new Error(`${name} did not start`);
 }
 
+/**
+ * The bare relay (`apps/gateway/bench/bare-relay.mjs`: Fastify + undici relaying the bytes of chat completions to
+ * `upstreamUrl` with `upstreamKey`, nothing else), started and answering: a benchmark target for the machine's floor.
+ */
+export async function startBareRelay(upstreamUrl, upstreamKey) {
+  const port = await freePort();
+  const child = startNode('bare-relay', [path.join(ROOT, 'apps/gateway/bench/bare-relay.mjs')], { PORT: String(port), UPSTREAM_URL: upstreamUrl, UPSTREAM_KEY: upstreamKey });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(`${origin}/metrics`, child, 'bare relay');
+  return { child, url: `${origin}/v1/chat/completions`, metricsUrl: `${origin}/metrics` };
+}
+
 export async function freePort() {
   const server = http.createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
