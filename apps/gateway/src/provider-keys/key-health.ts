@@ -88,9 +88,8 @@ const BILLING_ERROR_KINDS: ReadonlySet<unknown> = new Set(['insufficient_quota',
  * have the team's key skipped for everyone until an admin replaced or tested it.
  */
 function isBillingError(body: unknown): boolean {
-  const parsed = parseErrorBody(body);
-  const error = isPlainObject(parsed) ? parsed['error'] : undefined;
-  return isPlainObject(error) && (BILLING_ERROR_KINDS.has(error['type']) || BILLING_ERROR_KINDS.has(error['code']));
+  const error = providerErrorObject(body);
+  return error !== undefined && (BILLING_ERROR_KINDS.has(error['type']) || BILLING_ERROR_KINDS.has(error['code']));
 }
 
 /**
@@ -100,7 +99,13 @@ function isBillingError(body: unknown): boolean {
  * member's oversized request would have the team's key skipped for everyone for a minute, again and again.
  */
 function isRequestTooLarge(body: unknown): boolean {
+  const error = providerErrorObject(body);
+  return error?.['code'] === 'rate_limit_exceeded' && typeof error['message'] === 'string' && error['message'].startsWith('Request too large for ');
+}
+
+/** The `error` object of OpenAI's and Anthropic's error bodies (parsed or not), where they put `type`, `code` and `message`. */
+function providerErrorObject(body: unknown): Record<string, unknown> | undefined {
   const parsed = parseErrorBody(body);
   const error = isPlainObject(parsed) ? parsed['error'] : undefined;
-  return isPlainObject(error) && error['code'] === 'rate_limit_exceeded' && typeof error['message'] === 'string' && error['message'].startsWith('Request too large for ');
+  return isPlainObject(error) ? error : undefined;
 }

@@ -97,12 +97,13 @@ export class CredentialResolver {
     const state = await this.providerKeys.ownerKeyState(owner, provider, requestId);
     const policy: FallbackPolicy = options.byokRequired ? 'byok_only' : state.policy;
     const serverKey = this.config.providers[provider].serverKey;
-    const serverKeyAllowed = policy !== 'byok_only' && Boolean(serverKey) && this.config.allowServerKeyFallback;
+    // The server key this request may fall back to: none under `byok_only` or with ALLOW_SERVER_KEY_FALLBACK=false.
+    const fallbackKey = policy !== 'byok_only' && this.config.allowServerKeyFallback ? serverKey : undefined;
     if (policy !== 'server_only') {
       if (state.key.kind === 'unusable') throw new GatewayError('provider_key_unusable', unusableMessage(provider, owner.kind));
       const own = usableKey(state);
       if (own) {
-        const keyTestHold = await this.holdUntriedKey(userId, provider, own, options, serverKeyAllowed);
+        const keyTestHold = await this.holdUntriedKey(userId, provider, own, options, Boolean(fallbackKey));
         if (keyTestHold !== 'budget-spent') {
           this.providerKeys.markUsed(own);
           return {
@@ -116,9 +117,9 @@ export class CredentialResolver {
         }
       }
     }
-    if (serverKeyAllowed && serverKey) {
+    if (fallbackKey) {
       if (options.rationed !== false) await this.ration.admit(userId, provider);
-      return { apiKey: serverKey, keySource: 'server', keyId: 'server', ...team };
+      return { apiKey: fallbackKey, keySource: 'server', keyId: 'server', ...team };
     }
     throw new GatewayError('provider_key_missing', noUsableKeyMessage(provider, policy, state, options, Boolean(serverKey), teamId));
   }
@@ -136,13 +137,13 @@ export class CredentialResolver {
     provider: ProviderId,
     key: StoredKeyState,
     options: ResolveOptions,
-    serverKeyAllowed: boolean,
+    serverKeyCanServe: boolean,
   ): Promise<RequestKeyHold | 'budget-spent' | undefined> {
     if (key.health !== 'unverified' || !options.response) return undefined;
     try {
       return await this.requestKeys.hold(userId, provider, key.credential.apiKey, options.response);
     } catch (error) {
-      if (serverKeyAllowed && error instanceof GatewayError && error.code === 'rate_limit_exceeded') return 'budget-spent';
+      if (serverKeyCanServe && error instanceof GatewayError && error.code === 'rate_limit_exceeded') return 'budget-spent';
       throw error;
     }
   }

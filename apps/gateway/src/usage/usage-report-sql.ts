@@ -28,9 +28,16 @@ const GROUP_KEY_SQL: Record<UsageGroupBy, string> = {
   keySource: 'key_source',
 };
 
+/** The figures a report sums, under the same names in a rollup row and in a group. */
+const FIGURE_SUMS_SQL = ['requests', 'errors', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd', 'priced_requests']
+  .map((column) => `sum(${column}) AS ${column}`)
+  .join(', ');
+
 /** `l0…l15`: the latency histogram's buckets, each summed with `sum` (an expression of the bucket's index). */
 const HISTOGRAM_SUMS_SQL = (sum: (index: number) => string) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `${sum(index)} AS l${index}`).join(', ');
+/** Over rollup rows: each bucket of their `latency_buckets` arrays. */
 const LATENCY_SUM = (index: number) => `COALESCE(sum(latency_buckets[${index + 1}]), 0)`;
+/** Over groups: their `l0…l15` sums. */
 const RANKED_LATENCY_SUM = (index: number) => `sum(l${index})`;
 
 /** Groupings whose number of groups the range does not bound (a model name is the caller's own string). */
@@ -59,16 +66,12 @@ export function reportSql(groupBy: UsageGroupBy, scopeColumn: UsageScopeColumn, 
          UNION ALL
          SELECT ${columns} FROM usage_rollups WHERE ${scope} = $1 AND bucket >= $5 AND bucket < $3`;
   const groupKey = splitByKeySource ? 'key, part' : 'key';
-  const grouped = `SELECT ${groupKey}, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
-                 sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-                 sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL(LATENCY_SUM)}
+  const grouped = `SELECT ${groupKey}, ${FIGURE_SUMS_SQL}, ${HISTOGRAM_SUMS_SQL(LATENCY_SUM)}
             FROM (${parts}) AS rollup
            GROUP BY ${groupKey}`;
   // (splitBy applies to days and hours only, which are not ranked.)
   if (!isRanked(groupBy)) return grouped;
-  return `SELECT CASE WHEN rank <= $6 THEN key END AS key, count(*) AS groups, sum(requests) AS requests, sum(errors) AS errors,
-                 sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens,
-                 sum(cost_usd) AS cost_usd, sum(priced_requests) AS priced_requests, ${HISTOGRAM_SUMS_SQL(RANKED_LATENCY_SUM)}
+  return `SELECT CASE WHEN rank <= $6 THEN key END AS key, count(*) AS groups, ${FIGURE_SUMS_SQL}, ${HISTOGRAM_SUMS_SQL(RANKED_LATENCY_SUM)}
             FROM (SELECT grouped.*, row_number() OVER (ORDER BY requests DESC, key) AS rank FROM (${grouped}) AS grouped) AS ranked
            GROUP BY 1`;
 }
